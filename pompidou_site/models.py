@@ -1,0 +1,314 @@
+"""What every section of the site shares: media models, taxonomy, settings and the base page."""
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.documents.models import AbstractDocument, Document
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.models import Locale, Page, TranslatableMixin
+from wagtail.search import index
+
+from .blocks import body_blocks
+
+
+class CustomImage(AbstractImage):
+    admin_form_fields = Image.admin_form_fields
+
+
+class CustomRendition(AbstractRendition):
+    image = models.ForeignKey(CustomImage, on_delete=models.CASCADE, related_name="renditions")
+
+    class Meta:
+        unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+
+class CustomDocument(AbstractDocument):
+    """A document that knows its language, so a page can say when a download is not in the reader's."""
+
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.WAGTAIL_CONTENT_LANGUAGES,
+        blank=True,
+        help_text=_("The language the document is written in. Leave blank if it has no text or several languages."),
+    )
+
+    admin_form_fields = (*Document.admin_form_fields, "language")
+
+    @property
+    def file_type(self):
+        """The extension in capitals, as readers know it: PDF, DOCX."""
+        return self.file_extension.upper()
+
+
+class Country(TranslatableMixin, index.Indexed, models.Model):
+    class Region(models.TextChoices):
+        EUROPE = "europe", _("Europe")
+        MENA = "mena", _("Middle East and North Africa")
+
+    name = models.CharField(_("name"), max_length=100)
+    iso_code = models.CharField(
+        _("ISO 3166-1 code"),
+        max_length=2,
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Two capital letters, such as MD for Moldova."))],
+        help_text=_("The two-letter code of ISO 3166-1, such as MD for the Republic of Moldova."),
+    )
+    region = models.CharField(_("region"), max_length=16, choices=Region.choices)
+
+    panels = [FieldPanel("name"), FieldPanel("iso_code"), FieldPanel("region")]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.FilterField("region"),
+        index.FilterField("locale_id"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["iso_code", "locale"], name="unique_country_code_per_locale"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Partner(TranslatableMixin, index.Indexed, models.Model):
+    class Kind(models.TextChoices):
+        NATIONAL_AUTHORITY = "national_authority", _("National authority")
+        INTERNATIONAL_ORGANISATION = "international_organisation", _("International organisation")
+        RESEARCH = "research", _("Research network or society")
+        NGO = "ngo", _("Non-governmental organisation")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=255)
+    website = models.URLField(_("website"), blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.OTHER)
+
+    panels = [FieldPanel("name"), FieldPanel("website"), FieldPanel("kind")]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.FilterField("kind"),
+        index.FilterField("locale_id"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class FooterText(TranslatableMixin, models.Model):
+    """The footer's words, one per language; the contact details themselves are site settings."""
+
+    body = RichTextField(_("footer text"), features=["bold", "italic", "link"])
+    postal_address = models.TextField(_("postal address"), blank=True)
+
+    panels = [FieldPanel("body"), FieldPanel("postal_address")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("footer text")
+        verbose_name_plural = _("footer texts")
+
+    def __str__(self):
+        return str(_("Footer text ({language})")).format(language=self.locale.get_display_name())
+
+
+@register_setting(icon="site")
+class SiteSettings(BaseSiteSetting):
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact telephone"), max_length=40, blank=True)
+    website_url = models.URLField(
+        _("organisation website"), blank=True, help_text=_("The Group's main website, linked from the footer.")
+    )
+    x_url = models.URLField(_("X (Twitter)"), blank=True)
+    linkedin_url = models.URLField(_("LinkedIn"), blank=True)
+    youtube_url = models.URLField(_("YouTube"), blank=True)
+    facebook_url = models.URLField(_("Facebook"), blank=True)
+
+    panels = [
+        MultiFieldPanel([FieldPanel("contact_email"), FieldPanel("contact_phone")], heading=_("Contact")),
+        MultiFieldPanel(
+            [
+                FieldPanel("website_url"),
+                FieldPanel("x_url"),
+                FieldPanel("linkedin_url"),
+                FieldPanel("youtube_url"),
+                FieldPanel("facebook_url"),
+            ],
+            heading=_("Links"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("site settings")
+
+    @property
+    def social_links(self):
+        links = [
+            (_("X (Twitter)"), self.x_url),
+            (_("LinkedIn"), self.linkedin_url),
+            (_("YouTube"), self.youtube_url),
+            (_("Facebook"), self.facebook_url),
+        ]
+        return [(label, url) for label, url in links if url]
+
+
+# Pages refer to the default locale's countries and partners (translations follow by key).
+DEFAULT_LOCALE = {"locale__language_code": settings.LANGUAGE_CODE}
+
+
+def localized_map(instances):
+    """Map each translatable instance to its version in the active locale, in one query.
+
+    Pages refer to countries and partners of the default locale; a French reader should see the
+    French names. Where no translation exists the original is kept.
+    """
+    instances = list(instances)
+    if not instances:
+        return {}
+    model = type(instances[0])
+    locale = Locale.get_active()
+    translations = {
+        obj.translation_key: obj
+        for obj in model.objects.filter(translation_key__in={obj.translation_key for obj in instances}, locale=locale)
+    }
+    return {obj.pk: translations.get(obj.translation_key, obj) for obj in instances}
+
+
+def localized(instances):
+    mapping = localized_map(instances)
+    return sorted(mapping.values(), key=lambda obj: obj.name)
+
+
+class PeriodMixin(models.Model):
+    """A period in whole years, such as 2007–2008; the end is blank while it runs."""
+
+    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
+
+    period_panel = FieldRowPanel([FieldPanel("start_year"), FieldPanel("end_year")], heading=_("Period"))
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            raise ValidationError({"end_year": _("The end year cannot come before the start year.")})
+
+    @property
+    def period(self):
+        if self.start_year and self.end_year:
+            if self.start_year == self.end_year:
+                return str(self.start_year)
+            return f"{self.start_year}–{self.end_year}"
+        if self.start_year:
+            return str(_("since {year}")).format(year=self.start_year)
+        if self.end_year:
+            return str(_("until {year}")).format(year=self.end_year)
+        return ""
+
+
+class BasePage(Page):
+    """What every page of the site has. Page types add only what is their own."""
+
+    introduction = models.TextField(
+        _("introduction"),
+        blank=True,
+        help_text=_("A short summary shown at the top of the page and, unless overridden, in listings."),
+    )
+    listing_image = models.ForeignKey(
+        settings.WAGTAILIMAGES_IMAGE_MODEL,
+        verbose_name=_("listing image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    listing_summary = models.CharField(
+        _("listing summary"),
+        max_length=300,
+        blank=True,
+        help_text=_("Replaces the introduction where this page is listed."),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    promote_panels = [
+        *Page.promote_panels,
+        MultiFieldPanel([FieldPanel("listing_image"), FieldPanel("listing_summary")], heading=_("Listings")),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("introduction"),
+        index.SearchField("listing_summary"),
+    ]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def listing_text(self):
+        return self.listing_summary or self.introduction
+
+    @property
+    def meta_description(self):
+        return self.search_description or self.listing_text
+
+
+class HomePage(BasePage):
+    page_description = _("The home page of a language: the programmes and the latest updates.")
+    body = StreamField(body_blocks(), blank=True, verbose_name=_("body"))
+
+    content_panels = [*BasePage.content_panels, FieldPanel("body")]
+    search_fields = [*BasePage.search_fields, index.SearchField("body")]
+
+    # One home page per language, each at the root: translations are siblings there, so a
+    # plain max_count would forbid the French home page.
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["programmes.ProgrammeIndexPage", "pompidou_site.StandardPage"]
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        programme_model = apps.get_model("programmes", "ProgrammePage")
+        context["programmes"] = programme_model.objects.listing(self)
+        context["latest_pages"] = (
+            Page.objects.descendant_of(self)
+            .live()
+            .public()
+            .filter(last_published_at__isnull=False)
+            .order_by("-last_published_at")
+            .specific(defer=True)[:6]
+        )
+        return context
+
+
+class StandardPage(BasePage):
+    page_description = _("A page of text, such as the accessibility statement or an about page.")
+    body = StreamField(body_blocks(), blank=True, verbose_name=_("body"))
+    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
+
+    content_panels = [*BasePage.content_panels, FieldPanel("body"), FieldPanel("last_reviewed")]
+    search_fields = [*BasePage.search_fields, index.SearchField("body")]
+
+    parent_page_types = ["pompidou_site.HomePage", "pompidou_site.StandardPage"]
+    subpage_types = ["pompidou_site.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standard page")

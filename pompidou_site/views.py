@@ -1,0 +1,115 @@
+import logging
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import connection
+from django.db.models import Count, Q
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from wagtail.models import Locale, Page
+
+from .models import Country, localized_map
+
+logger = logging.getLogger(__name__)
+
+SEARCH_RESULTS_PER_PAGE = 10
+SEARCH_QUERY_MAX_LENGTH = 200
+
+
+@require_GET
+def search(request):
+    """Full-text search over the live, public pages of the visitor's language."""
+    query = request.GET.get("q", "").strip()[:SEARCH_QUERY_MAX_LENGTH]
+    results = None
+    if query:
+        pages = Page.objects.live().public().filter(locale=Locale.get_active()).specific()
+        paginator = Paginator(pages.search(query), SEARCH_RESULTS_PER_PAGE)
+        try:
+            results = paginator.page(request.GET.get("page", 1))
+        except PageNotAnInteger:
+            results = paginator.page(1)
+        except EmptyPage:
+            results = paginator.page(paginator.num_pages)
+    return TemplateResponse(request, "pompidou_site/search.html", {"search_query": query, "search_results": results})
+
+
+@never_cache
+@require_GET
+def health(request):
+    """For the load balancer: 200 when the application can reach its database, 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        logger.exception("Health check: the database did not answer")
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def _default_locale_countries():
+    return Country.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
+
+
+@require_GET
+def country_index(request):
+    """Every country the site's programmes, projects or trainings concern, in the visitor's language."""
+    locale = Locale.get_active()
+    countries = (
+        _default_locale_countries()
+        .annotate(
+            programme_count=Count(
+                "programmes", filter=Q(programmes__live=True, programmes__locale=locale), distinct=True
+            ),
+            project_count=Count(
+                "country_projects",
+                filter=Q(country_projects__live=True, country_projects__locale=locale),
+                distinct=True,
+            ),
+            training_count=Count(
+                "training_outlines",
+                filter=Q(training_outlines__live=True, training_outlines__locale=locale),
+                distinct=True,
+            ),
+        )
+        .filter(Q(programme_count__gt=0) | Q(project_count__gt=0) | Q(training_count__gt=0))
+    )
+    names = localized_map(countries)
+    entries = sorted(
+        ({"country": names[country.pk], "code": country.iso_code, "source": country} for country in countries),
+        key=lambda entry: entry["country"].name,
+    )
+    return TemplateResponse(request, "pompidou_site/country_index.html", {"countries": entries})
+
+
+@require_GET
+def country_detail(request, iso_code):
+    """The programmes, country projects and training editions concerning one country."""
+    country = get_object_or_404(_default_locale_countries(), iso_code=iso_code.upper())
+    locale = Locale.get_active()
+
+    def pages(related_manager):
+        return related_manager.live().public().filter(locale=locale).defer_streamfields().order_by("path")
+
+    context = {
+        "country": localized_map([country])[country.pk],
+        "programmes": pages(country.programmes),
+        "country_projects": pages(country.country_projects),
+        "training_outlines": pages(country.training_outlines).order_by("-year", "path"),
+    }
+    return TemplateResponse(request, "pompidou_site/country_detail.html", context)

@@ -1,0 +1,43 @@
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .models import Country, FooterText, Partner
+
+
+class CountryViewSet(SnippetViewSet):
+    model = Country
+    icon = "globe"
+    menu_label = _("Countries")
+    list_display = ["name", "iso_code", "region", "locale"]
+    list_filter = ["region", "locale"]
+    search_fields = ["name", "iso_code"]
+    ordering = ["name"]
+
+
+class PartnerViewSet(SnippetViewSet):
+    model = Partner
+    icon = "group"
+    menu_label = _("Partners")
+    list_display = ["name", "kind", "website", "locale"]
+    list_filter = ["kind", "locale"]
+    search_fields = ["name"]
+    ordering = ["name"]
+
+
+class FooterTextViewSet(SnippetViewSet):
+    model = FooterText
+    icon = "doc-full"
+    menu_label = _("Footer text")
+    list_display = ["__str__", "locale"]
+
+
+class TaxonomyGroup(SnippetViewSetGroup):
+    menu_label = _("Taxonomy")
+    menu_icon = "tag"
+    menu_order = 300
+    items = (CountryViewSet, PartnerViewSet, FooterTextViewSet)
+
+
+register_snippet(TaxonomyGroup)

@@ -1,0 +1,158 @@
+from django import forms
+from django.apps import apps
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from pompidou_site.blocks import body_blocks, related_blocks
+from pompidou_site.models import DEFAULT_LOCALE, BasePage, PeriodMixin
+
+
+class ProgrammePageQuerySet(PageQuerySet):
+    def listing(self, ancestor):
+        """The live, public programmes below `ancestor`, in tree order, with their taxonomy."""
+        return (
+            self.descendant_of(ancestor)
+            .live()
+            .public()
+            .defer_streamfields()
+            .select_related("listing_image")
+            .prefetch_related("countries", "partners")
+            .order_by("path")
+        )
+
+
+class ProgrammeIndexPage(BasePage):
+    page_description = _("Lists every programme with its summary, countries and period.")
+
+    parent_page_types = ["pompidou_site.HomePage"]
+    subpage_types = ["programmes.ProgrammePage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("programme index page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["programmes"] = ProgrammePage.objects.listing(self)
+        return context
+
+
+class ProgrammePage(PeriodMixin, BasePage):
+    page_description = _("A training or co-operation programme, with its country projects and training outlines.")
+
+    body = StreamField(body_blocks(), blank=True, verbose_name=_("body"))
+    countries = ParentalManyToManyField(
+        "pompidou_site.Country", blank=True, related_name="programmes", limit_choices_to=DEFAULT_LOCALE
+    )
+    partners = ParentalManyToManyField(
+        "pompidou_site.Partner", blank=True, related_name="programmes", limit_choices_to=DEFAULT_LOCALE
+    )
+    related = StreamField(
+        related_blocks(),
+        blank=True,
+        verbose_name=_("related documents and links"),
+    )
+    contact_name = models.CharField(_("contact name"), max_length=255, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+
+    content_panels = [
+        *BasePage.content_panels,
+        PeriodMixin.period_panel,
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("countries", widget=forms.CheckboxSelectMultiple), FieldPanel("partners")],
+            heading=_("Countries and partners"),
+        ),
+        FieldPanel("related"),
+        MultiFieldPanel([FieldPanel("contact_name"), FieldPanel("contact_email")], heading=_("Contact")),
+    ]
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("body"),
+        index.RelatedFields("countries", [index.SearchField("name")]),
+        index.RelatedFields("partners", [index.SearchField("name")]),
+    ]
+
+    parent_page_types = ["programmes.ProgrammeIndexPage"]
+    subpage_types = ["programmes.CountryProjectPage", "trainings.TrainingOutlinePage"]
+
+    objects = PageManager.from_queryset(ProgrammePageQuerySet)()
+
+    class Meta:
+        verbose_name = _("programme page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["country_projects"] = (
+            CountryProjectPage.objects.child_of(self)
+            .live()
+            .public()
+            .defer_streamfields()
+            .prefetch_related("countries")
+            .order_by("path")
+        )
+        # Referred to by name: programmes and trainings never import each other.
+        training_outline_model = apps.get_model("trainings", "TrainingOutlinePage")
+        context["training_outlines"] = (
+            training_outline_model.objects.child_of(self)
+            .live()
+            .public()
+            .defer_streamfields()
+            .select_related("country")
+            .order_by("-year", "-start_date", "path")
+        )
+        return context
+
+
+class CountryProjectPage(PeriodMixin, BasePage):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("To come")
+        ONGOING = "ongoing", _("Ongoing")
+        COMPLETED = "completed", _("Completed")
+
+    page_description = _("A programme's project in one country, or in several for a regional project.")
+
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PLANNED)
+    countries = ParentalManyToManyField(
+        "pompidou_site.Country", related_name="country_projects", limit_choices_to=DEFAULT_LOCALE
+    )
+    partners = ParentalManyToManyField(
+        "pompidou_site.Partner", blank=True, related_name="country_projects", limit_choices_to=DEFAULT_LOCALE
+    )
+    body = StreamField(body_blocks(), blank=True, verbose_name=_("body"))
+    documents = StreamField(related_blocks(), blank=True, verbose_name=_("documents and links"))
+
+    content_panels = [
+        *BasePage.content_panels,
+        FieldPanel("status"),
+        PeriodMixin.period_panel,
+        MultiFieldPanel(
+            [FieldPanel("countries", widget=forms.CheckboxSelectMultiple), FieldPanel("partners")],
+            heading=_("Countries and partners"),
+        ),
+        FieldPanel("body"),
+        FieldPanel("documents"),
+    ]
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("body"),
+        index.FilterField("status"),
+        index.RelatedFields("countries", [index.SearchField("name")]),
+    ]
+
+    parent_page_types = ["programmes.ProgrammePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("country project page")
+
+    @property
+    def is_planned(self):
+        return self.status == self.Status.PLANNED

@@ -1,0 +1,124 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.search import index
+
+from pompidou_site.blocks import RICH_TEXT_FEATURES, DocumentBlock
+from pompidou_site.models import DEFAULT_LOCALE, BasePage
+
+from .blocks import SessionBlock
+
+
+class TrainingOutlinePage(BasePage):
+    """One edition of a training: when and where, for whom, what it covered, and its outline."""
+
+    class ParticipantsQualifier(models.TextChoices):
+        EXACT = "exact", _("exactly")
+        ABOUT = "about", _("about")
+        MORE_THAN = "more_than", _("more than")
+
+    page_description = _("One edition of a training, with its dates, place, audience, sessions and outline.")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    date_precision = models.CharField(
+        _("dates known to"),
+        max_length=8,
+        choices=[("day", _("the day")), ("month", _("the month")), ("year", _("the year"))],
+        default="day",
+        help_text=_("When only the month is known, enter its first day and choose “the month”."),
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.ForeignKey(
+        "pompidou_site.Country",
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="training_outlines",
+        limit_choices_to=DEFAULT_LOCALE,
+    )
+    organisers = ParentalManyToManyField(
+        "pompidou_site.Partner",
+        verbose_name=_("organisers"),
+        blank=True,
+        related_name="organised_trainings",
+        limit_choices_to=DEFAULT_LOCALE,
+    )
+    partners = ParentalManyToManyField(
+        "pompidou_site.Partner",
+        verbose_name=_("partners"),
+        blank=True,
+        related_name="partnered_trainings",
+        limit_choices_to=DEFAULT_LOCALE,
+    )
+    audience = models.TextField(_("audience"), blank=True)
+    participants = models.PositiveIntegerField(_("number of participants"), null=True, blank=True)
+    participants_qualifier = models.CharField(
+        _("the number is"),
+        max_length=16,
+        choices=ParticipantsQualifier.choices,
+        default=ParticipantsQualifier.EXACT,
+    )
+    objectives = RichTextField(_("objectives"), features=RICH_TEXT_FEATURES, blank=True)
+    sessions = StreamField([("session", SessionBlock())], blank=True, verbose_name=_("sessions or modules"))
+    outline_documents = StreamField([("document", DocumentBlock())], blank=True, verbose_name=_("outline documents"))
+
+    content_panels = [
+        *BasePage.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("year"),
+                FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+                FieldPanel("date_precision"),
+                FieldRowPanel([FieldPanel("city"), FieldPanel("country")]),
+            ],
+            heading=_("When and where"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("organisers", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("partners", widget=forms.CheckboxSelectMultiple),
+            ],
+            heading=_("Organisers and partners"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("audience"),
+                FieldRowPanel([FieldPanel("participants_qualifier"), FieldPanel("participants")]),
+            ],
+            heading=_("Participants"),
+        ),
+        FieldPanel("objectives"),
+        FieldPanel("sessions"),
+        FieldPanel("outline_documents"),
+    ]
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("city"),
+        index.SearchField("audience"),
+        index.SearchField("objectives"),
+        index.SearchField("sessions"),
+        index.FilterField("year"),
+        index.RelatedFields("country", [index.SearchField("name")]),
+    ]
+
+    # Referred to by name: trainings never imports programmes.
+    parent_page_types = ["programmes.ProgrammePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("training outline page")
+
+    def clean(self):
+        super().clean()
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The training cannot end before it starts.")})
+        if self.start_date and self.start_date.year != self.year:
+            raise ValidationError({"year": _("The year must be the year of the start date.")})
