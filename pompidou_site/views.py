@@ -69,23 +69,14 @@ def _default_locale_countries():
 @require_GET
 def country_index(request):
     """Every country the site's programmes, projects or trainings concern, in the visitor's language."""
-    locale = Locale.get_active()
+    # Only what a visitor may see counts: live, not behind a view restriction, in their language.
+    visible = Page.objects.live().public().filter(locale=Locale.get_active()).values("pk")
     countries = (
         _default_locale_countries()
         .annotate(
-            programme_count=Count(
-                "programmes", filter=Q(programmes__live=True, programmes__locale=locale), distinct=True
-            ),
-            project_count=Count(
-                "country_projects",
-                filter=Q(country_projects__live=True, country_projects__locale=locale),
-                distinct=True,
-            ),
-            training_count=Count(
-                "training_outlines",
-                filter=Q(training_outlines__live=True, training_outlines__locale=locale),
-                distinct=True,
-            ),
+            programme_count=Count("programmes", filter=Q(programmes__in=visible), distinct=True),
+            project_count=Count("country_projects", filter=Q(country_projects__in=visible), distinct=True),
+            training_count=Count("training_outlines", filter=Q(training_outlines__in=visible), distinct=True),
         )
         .filter(Q(programme_count__gt=0) | Q(project_count__gt=0) | Q(training_count__gt=0))
     )

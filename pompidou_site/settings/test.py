@@ -21,3 +21,8 @@ STORAGES = {
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="pompidou-test-media-"))
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# Static files come straight from the finders; there is no collected folder outside production.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
