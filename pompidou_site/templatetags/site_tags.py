@@ -301,12 +301,16 @@ def training_dates(training):
     """When a training took place, as precisely as it is known, in <time> elements.
 
     "3–7 May 2010", "28 April – 2 May 2010", "3 May 2010"; "May 2010" when only the month is
-    known; "2010" when only the year is.
+    known; "2010" or "2007–2008" when only the years are.
     """
     start, end = training.start_date, training.end_date
     precision = training.date_precision
     if not start or precision == "year":
         year = start.year if start else training.year
+        if end and end.year != year:
+            return format_html(
+                '<time datetime="{}">{}</time>–<time datetime="{}">{}</time>', year, year, end.year, end.year
+            )
         return format_html('<time datetime="{}">{}</time>', year, year)
     if precision == "month":
         if end and (end.year, end.month) != (start.year, start.month):
