@@ -28,6 +28,10 @@ class Command(BaseCommand):
             if check:
                 if not mo_path.exists() or mo_path.read_bytes() != compiled:
                     stale.append(mo_path)
+                catalogue = polib.pofile(str(po_path))
+                untranslated = [entry.msgid for entry in catalogue.untranslated_entries() + catalogue.fuzzy_entries()]
+                if untranslated:
+                    raise CommandError(f"{po_path} has untranslated or fuzzy entries: {untranslated}")
                 continue
             if not mo_path.exists() or mo_path.read_bytes() != compiled:
                 mo_path.write_bytes(compiled)

@@ -1,0 +1,59 @@
+# syntax=docker/dockerfile:1
+#
+# Production image: gunicorn serving the site with production settings.
+# Build:    docker build -t pompidou-site .
+# Release:  docker run --rm --env-file prod.env pompidou-site python manage.py migrate --noinput
+#           (and, on an empty database only, python manage.py load_seed_content)
+# Serve:    docker run --env-file prod.env -p 8000:8000 -v pompidou-media:/app/media pompidou-site
+# Migrations are a release step, never part of CMD: several containers starting at once must not
+# race to migrate the same database.
+
+# ---- Builder: install the pinned requirements into a virtualenv ---------------------------------
+FROM python:3.11-slim AS builder
+
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PYTHONDONTWRITEBYTECODE=1
+
+# Every requirement ships a wheel for this platform (psycopg[binary] bundles libpq), so no compiler.
+RUN python -m venv /opt/venv
+COPY requirements.txt /tmp/requirements.txt
+RUN /opt/venv/bin/pip install --requirement /tmp/requirements.txt
+
+# ---- Runtime -----------------------------------------------------------------------------------
+FROM python:3.11-slim AS runtime
+
+ENV PATH="/opt/venv/bin:$PATH" \
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    DJANGO_SETTINGS_MODULE=pompidou_site.settings.production \
+    MEDIA_ROOT=/app/media \
+    PORT=8000
+
+RUN groupadd --system --gid 1000 pompidou \
+    && useradd --system --uid 1000 --gid pompidou --home-dir /app --no-create-home \
+       --shell /usr/sbin/nologin pompidou
+
+COPY --from=builder /opt/venv /opt/venv
+
+WORKDIR /app
+# The code stays owned by root, so the application cannot rewrite itself; only media/ is its own.
+COPY . .
+
+# Static files are collected and compressed once, at build time. The production settings refuse
+# to load without SECRET_KEY and ALLOWED_HOSTS, so this step alone gets throwaway values, made on
+# the spot: nothing secret is baked into the image.
+RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+    ALLOWED_HOSTS=localhost \
+    python manage.py collectstatic --noinput --verbosity 1 \
+    && python -m compileall -q pompidou_site programmes trainings \
+    && mkdir -p /app/media \
+    && chown pompidou:pompidou /app/media
+
+USER pompidou:pompidou
+
+# Media (uploaded documents and images) must live on persistent storage mounted here.
+VOLUME ["/app/media"]
+EXPOSE 8000
+
+CMD ["gunicorn", "--config", "gunicorn.conf.py"]

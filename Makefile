@@ -1,0 +1,119 @@
+# Everyday tasks. `make` alone lists them; each target's `## ` comment is its line in that list.
+# Needs only python3 (3.11 or newer), make and git: everything else goes into $(VENV).
+
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 8000
+DEV_SETTINGS ?= pompidou_site.settings.dev
+TEST_SETTINGS ?= pompidou_site.settings.test
+PRODUCTION_SETTINGS ?= pompidou_site.settings.production
+# pytest-django creates and drops test_pompidou beside it; the pompidou database itself need not exist.
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/pompidou
+PYTEST_ARGS ?=
+
+BIN := $(VENV)/bin
+# Recorded after a successful install: requirements are installed again only when a file is newer.
+REQUIREMENTS_STAMP := $(VENV)/.requirements-installed
+MANAGE_DEV := DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/python manage.py
+
+.DEFAULT_GOAL := help
+# Targets share one SQLite file and one virtualenv: running them side by side under -j would race.
+.NOTPARALLEL:
+
+.PHONY: help
+help: ## List the targets
+	@echo "Usage: make TARGET [PORT=8000] [PYTHON=python3]"
+	@echo
+	@awk '/^## ---- / {title = $$0; sub(/^## ---- /, "", title); sub(/ *-+$$/, "", title); printf "\n%s\n", title; next} \
+		/^[a-zA-Z0-9_-]+:.*## / {target = $$0; sub(/:.*/, "", target); text = $$0; sub(/^[^#]*## /, "", text); \
+		printf "  %-15s %s\n", target, text}' $(MAKEFILE_LIST)
+
+## ---- Environment ---------------------------------------------------------------------------
+
+.PHONY: venv
+venv: $(REQUIREMENTS_STAMP) ## Create .venv and install requirements-dev.txt (again only when a requirements file changes)
+
+$(REQUIREMENTS_STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "Python 3.11 or newer is needed: run make with PYTHON=/path/to/python3.11" >&2; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet --requirement requirements-dev.txt
+	@touch $@
+
+## ---- Running locally ------------------------------------------------------------------------
+
+.PHONY: migrate
+migrate: venv ## Apply database migrations (development settings, db.sqlite3 unless DATABASE_URL is set)
+	$(MANAGE_DEV) migrate --noinput
+
+.PHONY: seed
+seed: migrate ## Load the seed content from fixtures/ (idempotent: safe to run again)
+	$(MANAGE_DEV) load_seed_content
+
+.PHONY: admin
+admin: migrate ## Create the development superuser admin if there is no superuser yet
+	$(MANAGE_DEV) ensure_dev_admin
+
+.PHONY: run
+run: seed admin ## Set everything up (venv, migrate, seed, admin), then serve http://127.0.0.1:PORT/ (PORT=8000)
+	@echo "Site: http://127.0.0.1:$(PORT)/  Admin: http://127.0.0.1:$(PORT)/admin/ (development only)"
+	$(MANAGE_DEV) runserver 127.0.0.1:$(PORT)
+
+## ---- Quality --------------------------------------------------------------------------------
+
+# pytest exits 5 when it collected no test: make treats that as a failure, as it should.
+.PHONY: test
+test: venv ## Run the test suite on SQLite
+	env -u DATABASE_URL $(BIN)/pytest --ds=$(TEST_SETTINGS) $(PYTEST_ARGS)
+
+.PHONY: test-postgres
+test-postgres: venv ## Run the test suite on PostgreSQL at 127.0.0.1:5432 (override with POSTGRES_URL=...)
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest --ds=$(TEST_SETTINGS) $(PYTEST_ARGS)
+
+# Every linter runs even when an earlier one fails, so that one run shows every problem.
+.PHONY: lint
+lint: venv ## Check Python style (ruff) and template indentation (djhtml) without changing files
+	@status=0; \
+	$(BIN)/ruff check . || status=1; \
+	$(BIN)/ruff format --check . || status=1; \
+	if [ -d templates ]; then $(BIN)/djhtml --check templates || status=1; fi; \
+	exit $$status
+
+.PHONY: format
+format: venv ## Fix what ruff can, format Python and indent templates
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	if [ -d templates ]; then $(BIN)/djhtml templates; fi
+
+# The deploy check gets a throwaway key made on the spot, so that no key is ever committed.
+.PHONY: check
+check: venv ## Django system checks, missing migrations, and the deploy checklist on production settings
+	$(MANAGE_DEV) check
+	$(MANAGE_DEV) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=$(PRODUCTION_SETTINGS) ALLOWED_HOSTS=example.org \
+		SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+## ---- Translations --------------------------------------------------------------------------
+MAKEMESSAGES := $(MANAGE_DEV) makemessages --locale fr --no-location \
+	--ignore ".venv/*" --ignore ".cache/*" --ignore "tests/*" --ignore "static_collected/*"
+
+.PHONY: messages
+messages: venv ## Extract the interface text into locale/fr (needs GNU gettext), then compile it in pure Python
+	$(MAKEMESSAGES)
+	$(MANAGE_DEV) compile_catalogues
+
+# The compiled .mo files are committed, so that a machine without gettext still shows French.
+.PHONY: messages-check
+messages-check: venv ## Fail if a catalogue misses interface text, has untranslated entries, or its .mo is stale
+	$(MAKEMESSAGES)
+	@git diff --quiet -I '^"POT-Creation-Date:' -- locale \
+		|| { git --no-pager diff -- locale; echo "The catalogue is out of date: run make messages, translate, commit." >&2; exit 1; }
+	$(MANAGE_DEV) compile_catalogues --check
+
+## ---- Housekeeping ---------------------------------------------------------------------------
+
+.PHONY: clean
+clean: ## Remove caches and collected static files (keeps .venv, db.sqlite3 and media/)
+	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
+	rm -rf .pytest_cache .ruff_cache static_collected test-results reports

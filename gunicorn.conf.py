@@ -1,0 +1,46 @@
+"""Gunicorn settings for the production container (`gunicorn --config gunicorn.conf.py`).
+
+Everything that depends on the host comes from the environment: PORT, WEB_CONCURRENCY,
+FORWARDED_ALLOW_IPS and LOG_LEVEL.
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "pompidou_site.wsgi:application"
+
+# In a container the port is published by the orchestrator, so listen on every interface.
+bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"  # noqa: S104
+
+# cpu_count() sees the host's cores, not the container's share: cap the default and let the
+# platform set WEB_CONCURRENCY when it knows better.
+MAX_DEFAULT_WORKERS = 8
+workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, MAX_DEFAULT_WORKERS)))
+
+timeout = 30
+# Time a worker gets to finish its requests after a restart or a deploy's SIGTERM.
+graceful_timeout = 30
+keepalive = 5
+
+# Recycle workers now and then so that a slow leak cannot grow without bound; the jitter keeps
+# them from all restarting at once.
+max_requests = 1000
+max_requests_jitter = 100
+
+# The heartbeat file in memory rather than on the container's overlay filesystem, where an
+# fchmod can stall a worker long enough to be killed. Gunicorn creates the file with mkstemp.
+SHARED_MEMORY_DIR = "/dev/shm"  # noqa: S108
+worker_tmp_dir = SHARED_MEMORY_DIR if os.path.isdir(SHARED_MEMORY_DIR) else None
+
+# The proxy or load balancer whose X-Forwarded-* headers are trusted. Gunicorn's own default is
+# loopback only; set FORWARDED_ALLOW_IPS to the proxy's address or network.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# Logs to stdout and stderr, where the container platform collects them.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+
+# The orchestrator manages the process; a control socket in the shared home directory would only
+# collide with another Gunicorn on the same host.
+control_socket_disable = True
