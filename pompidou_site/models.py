@@ -66,6 +66,7 @@ class Country(TranslatableMixin, index.Indexed, models.Model):
     search_fields = [
         index.SearchField("name"),
         index.AutocompleteField("name"),
+        index.SearchField("iso_code"),
         index.FilterField("region"),
         index.FilterField("locale_id"),
     ]

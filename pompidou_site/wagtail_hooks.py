@@ -6,8 +6,14 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from .models import Country, FooterText, Partner
 
 
+# Short lists searched by name: plain database filtering, which behaves the same on SQLite and
+# PostgreSQL (the SQLite full-text backend cannot restrict a search to some fields).
+TAXONOMY_SEARCH_BACKEND = None
+
+
 class CountryViewSet(SnippetViewSet):
     model = Country
+    search_backend_name = TAXONOMY_SEARCH_BACKEND
     icon = "globe"
     menu_label = _("Countries")
     list_display = ["name", "iso_code", "region", "locale"]
@@ -18,6 +24,7 @@ class CountryViewSet(SnippetViewSet):
 
 class PartnerViewSet(SnippetViewSet):
     model = Partner
+    search_backend_name = TAXONOMY_SEARCH_BACKEND
     icon = "group"
     menu_label = _("Partners")
     list_display = ["name", "kind", "website", "locale"]

@@ -1,0 +1,139 @@
+"""The views outside the page tree: health, search, countries, robots.txt and the sitemap."""
+
+import pytest
+
+from . import factories
+from .conftest import kept_for_the_module, refetch
+
+pytestmark = pytest.mark.django_db
+
+
+def test_health_answers_ok_as_json_and_is_never_cached(client):
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_search_finds_a_page_by_a_word_of_its_title(client, site_tree):
+    response = client.get("/en/search/", {"q": "Prisons"})
+    assert response.status_code == 200
+    assert site_tree.programme.url in response.content.decode()
+    assert site_tree.standard_page.url not in response.content.decode()
+
+
+def test_search_without_a_query_shows_the_form_and_no_results(client, site_tree):
+    response = client.get("/en/search/", {"q": "   "})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="q"' in html
+    assert site_tree.programme.url not in html
+    assert response.context["search_results"] is None
+
+
+def test_search_with_nothing_found_says_so(client, site_tree):
+    response = client.get("/en/search/", {"q": "xylophone"})
+    assert response.status_code == 200
+    assert response.context["search_results"].paginator.count == 0
+    assert "xylophone" in response.content.decode()
+
+
+def test_search_with_a_very_long_query_still_answers(client, site_tree):
+    response = client.get("/en/search/", {"q": "prisons " * 1000})
+    assert response.status_code == 200
+
+
+@pytest.fixture(scope="module")
+def many_results_module(site_tree_module, django_db_blocker):
+    """Twelve pages sharing a word: more than one page of search results."""
+    with kept_for_the_module(django_db_blocker):
+        with django_db_blocker.unblock():
+            home = refetch(site_tree_module.home)
+            pages = [
+                factories.StandardPageFactory(parent=home, title=f"Methodology note {number}", slug=f"note-{number}")
+                for number in range(12)
+            ]
+        yield pages
+
+
+@pytest.fixture
+def many_results(many_results_module, site_tree):
+    return many_results_module
+
+
+@pytest.mark.parametrize(
+    ("requested", "expected_number"),
+    [("1", 1), ("2", 2), ("abc", 1), ("", 1), ("1.5", 1), ("999", 2), ("0", None), ("-1", None)],
+)
+def test_search_pagination_never_fails_on_a_bad_page_number(client, many_results, requested, expected_number):
+    response = client.get("/en/search/", {"q": "Methodology", "page": requested})
+    assert response.status_code == 200
+    results = response.context["search_results"]
+    assert results.paginator.count == len(many_results)
+    if expected_number is None:
+        assert results.number in results.paginator.page_range
+    else:
+        assert results.number == expected_number
+    assert "Methodology note" in response.content.decode()
+
+
+def test_countries_index_lists_only_countries_with_pages(client, site_tree):
+    factories.CountryFactory(name="Georgia", iso_code="GE")
+    response = client.get("/en/countries/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Republic of Moldova" in html
+    assert "Romania" in html
+    assert "Georgia" not in html
+    assert "/en/countries/MD/" in html
+
+
+def test_country_page_lists_its_programmes_projects_and_trainings(client, site_tree):
+    response = client.get("/en/countries/MD/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert site_tree.programme.url in html
+    assert site_tree.country_project.url in html
+    assert site_tree.training_outline.url in html
+    assert site_tree.planned_project.url not in html  # Romania's project, not Moldova's
+
+
+def test_country_page_in_french_shows_french_pages(client, site_tree):
+    moldova_fr = site_tree.moldova.copy_for_translation(site_tree.home_fr.locale)
+    moldova_fr.name = "République de Moldova"
+    moldova_fr.save()
+    response = client.get("/fr/countries/MD/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "République de Moldova" in html
+    assert site_tree.programme_fr.url in html
+    assert site_tree.programme.url not in html
+
+
+@pytest.mark.parametrize("code", ["XX", "ZZ", "md1"])
+def test_unknown_country_is_not_found(client, site_tree, code):
+    assert client.get(f"/en/countries/{code}/").status_code == 404
+
+
+def test_robots_txt_points_to_the_sitemap_and_keeps_out_of_the_admin(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert "Disallow: /admin/" in lines
+
+
+def test_sitemap_lists_pages_in_both_languages(client, site_tree):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    xml = response.content.decode()
+    for page in (
+        site_tree.home,
+        site_tree.programme,
+        site_tree.country_project,
+        site_tree.home_fr,
+        site_tree.programme_fr,
+    ):
+        assert f"<loc>{page.get_full_url()}</loc>" in xml, f"{page.url} missing from the sitemap"
