@@ -5,7 +5,6 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import Country, FooterText, Partner
 
-
 # Short lists searched by name: plain database filtering, which behaves the same on SQLite and
 # PostgreSQL (the SQLite full-text backend cannot restrict a search to some fields).
 TAXONOMY_SEARCH_BACKEND = None
