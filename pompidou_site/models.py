@@ -7,7 +7,11 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.forms.forms import FormBuilder
+from wagtail.contrib.forms.models import AbstractFormField, EmailFormMixin, FormMixin
+from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.documents.models import AbstractDocument, Document
 from wagtail.fields import RichTextField, StreamField
@@ -280,7 +284,7 @@ class HomePage(BasePage):
     # One home page per language, each at the root: translations are siblings there, so a
     # plain max_count would forbid the French home page.
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["programmes.ProgrammeIndexPage", "pompidou_site.StandardPage"]
+    subpage_types = ["programmes.ProgrammeIndexPage", "pompidou_site.StandardPage", "pompidou_site.FeedbackFormPage"]
 
     class Meta:
         verbose_name = _("home page")
@@ -309,7 +313,56 @@ class StandardPage(BasePage):
     search_fields = [*BasePage.search_fields, index.SearchField("body")]
 
     parent_page_types = ["pompidou_site.HomePage", "pompidou_site.StandardPage"]
-    subpage_types = ["pompidou_site.StandardPage"]
+    subpage_types = ["pompidou_site.StandardPage", "pompidou_site.FeedbackFormPage"]
 
     class Meta:
         verbose_name = _("standard page")
+
+
+class FeedbackFormBuilder(FormBuilder):
+    def create_email_field(self, field, options):
+        # Lets browsers fill in the visitor's own address (WCAG 2.2, 1.3.5 Identify Input Purpose).
+        form_field = super().create_email_field(field, options)
+        form_field.widget.attrs["autocomplete"] = "email"
+        return form_field
+
+
+class FeedbackFormField(AbstractFormField):
+    page = ParentalKey("FeedbackFormPage", on_delete=models.CASCADE, related_name="form_fields")
+
+
+class FeedbackFormPage(EmailFormMixin, FormMixin, BasePage):
+    """A form through which visitors write to the secretariat, such as to report an accessibility
+    problem. Submissions are kept in the admin (Forms) and, when an address is set, e-mailed."""
+
+    page_description = _("A form for visitors to write to the secretariat, such as to report a problem.")
+    form_builder = FeedbackFormBuilder
+    body = StreamField(body_blocks(), blank=True, verbose_name=_("body"))
+    thank_you_text = models.TextField(_("thank-you text"), blank=True, help_text=_("Shown once the form is sent."))
+
+    content_panels = [
+        *BasePage.content_panels,
+        FormSubmissionsPanel(),
+        FieldPanel("body"),
+        InlinePanel("form_fields", label=_("Form fields")),
+        FieldPanel("thank_you_text"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("from_address"), FieldPanel("to_address")]),
+                FieldPanel("subject"),
+            ],
+            heading=_("E-mail the submissions (optional)"),
+        ),
+    ]
+    search_fields = [*BasePage.search_fields, index.SearchField("body")]
+
+    parent_page_types = ["pompidou_site.HomePage", "pompidou_site.StandardPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("feedback form page")
+
+    def send_mail(self, form):
+        # Without an address the submission is only stored, which is enough for the admin.
+        if self.to_address:
+            super().send_mail(form)

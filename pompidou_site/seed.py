@@ -450,7 +450,7 @@ class SeedLoader:
             if name in PAGE_META_KEYS:
                 continue
             field = model._meta.get_field(name)
-            if isinstance(field, StreamField) or field.many_to_many:
+            if isinstance(field, StreamField) or field.many_to_many or field.one_to_many:
                 continue
             value = text(raw)
             if isinstance(field, models.ForeignKey):
@@ -478,6 +478,8 @@ class SeedLoader:
                 changed |= self._assign_stream(page, field, self._stream_value(key, name, spec[name], language))
             elif field.many_to_many:
                 changed |= self._assign_relations(page, field, spec[name])
+            elif field.one_to_many:
+                changed |= self._assign_children(page, field, self._localiser(language)(spec[name]))
 
         created = (key, language) in self.created_pages
         if changed or created or page.first_published_at is None:
@@ -526,6 +528,19 @@ class SeedLoader:
         if wanted == current:
             return False
         setattr(page, field.name, wanted)
+        return True
+
+    @staticmethod
+    def _assign_children(page, relation, wanted):
+        """Replace a page's inline children (such as a form's fields) when they differ from `wanted`."""
+        manager = getattr(page, relation.name)
+        names = sorted({name for item in wanted for name in item})
+        current = [{name: getattr(child, name) for name in names} for child in manager.all()]
+        if current == [
+            {name: item.get(name, getattr(relation.related_model(), name)) for name in names} for item in wanted
+        ]:
+            return False
+        setattr(page, relation.name, [relation.related_model(**item) for item in wanted])
         return True
 
     def _assign_relations(self, page, field, keys):

@@ -27,7 +27,7 @@ from wagtail.models import Collection, Locale, Page, Site
 from wagtail.search.models import IndexEntry
 from wagtail.test.utils import WagtailPageTestCase
 
-from pompidou_site.models import Country, HomePage, Partner, StandardPage
+from pompidou_site.models import Country, FeedbackFormPage, HomePage, Partner, StandardPage
 from programmes.models import CountryProjectPage, ProgrammeIndexPage, ProgrammePage
 from trainings.models import TrainingOutlinePage
 
@@ -117,6 +117,7 @@ class SiteTree:
     planned_project: CountryProjectPage
     training_outline: TrainingOutlinePage
     standard_page: StandardPage
+    feedback_form: FeedbackFormPage
     moldova: Country
     romania: Country
     partner: Partner
@@ -160,6 +161,7 @@ def build_site_tree():
     )
     training_outline = factories.TrainingOutlinePageFactory(parent=programme, year=2012, country=moldova)
     standard_page = factories.StandardPageFactory(parent=home, title="About the Pompidou Group", slug="about")
+    feedback_form = factories.FeedbackFormPageFactory(parent=standard_page, title="Report a problem", slug="report")
 
     return SiteTree(
         home=home,
@@ -172,6 +174,7 @@ def build_site_tree():
         planned_project=planned_project,
         training_outline=training_outline,
         standard_page=standard_page,
+        feedback_form=feedback_form,
         moldova=moldova,
         romania=romania,
         partner=partner,

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 
 from wagtail.models import Collection, Locale, Page
 
-from pompidou_site.models import Country, CustomDocument, CustomImage, HomePage, Partner, StandardPage
+from pompidou_site.models import Country, CustomDocument, CustomImage, FeedbackFormPage, HomePage, Partner, StandardPage
 from programmes.models import CountryProjectPage, ProgrammeIndexPage, ProgrammePage
 from trainings.models import TrainingOutlinePage
 
@@ -136,6 +136,15 @@ class StandardPageFactory(BasePageFactory):
 
     class Meta:
         model = StandardPage
+
+
+class FeedbackFormPageFactory(BasePageFactory):
+    title = factory.Sequence(lambda n: f"Report a problem {n}")
+    parent = factory.SubFactory(StandardPageFactory)
+    thank_you_text = "Thank you."
+
+    class Meta:
+        model = FeedbackFormPage
 
 
 class ProgrammeIndexPageFactory(BasePageFactory):

@@ -21,6 +21,7 @@ PAGE_ATTRIBUTES = [
     "planned_project",
     "training_outline",
     "standard_page",
+    "feedback_form",
 ]
 
 

@@ -6,20 +6,29 @@ from django.urls import reverse
 
 from wagtail.models import Page
 
-from pompidou_site.models import HomePage, StandardPage
+from pompidou_site.models import FeedbackFormPage, HomePage, StandardPage
 from programmes.models import CountryProjectPage, ProgrammeIndexPage, ProgrammePage
 from trainings.models import TrainingOutlinePage
 
 from . import factories
 
-SITE_PAGE_TYPES = [HomePage, StandardPage, ProgrammeIndexPage, ProgrammePage, CountryProjectPage, TrainingOutlinePage]
+SITE_PAGE_TYPES = [
+    HomePage,
+    StandardPage,
+    FeedbackFormPage,
+    ProgrammeIndexPage,
+    ProgrammePage,
+    CountryProjectPage,
+    TrainingOutlinePage,
+]
 
 # The whole tree, written once: each page type and the page types it may hold.
 ALLOWED_CHILDREN = {
     # Wagtail's own base Page is allowed everywhere it is not excluded, but is never creatable.
     Page: {Page, HomePage},
-    HomePage: {ProgrammeIndexPage, StandardPage},
-    StandardPage: {StandardPage},
+    HomePage: {ProgrammeIndexPage, StandardPage, FeedbackFormPage},
+    StandardPage: {StandardPage, FeedbackFormPage},
+    FeedbackFormPage: set(),
     ProgrammeIndexPage: {ProgrammePage},
     ProgrammePage: {CountryProjectPage, TrainingOutlinePage},
     CountryProjectPage: set(),
