@@ -100,14 +100,15 @@ class ProgrammePage(PeriodMixin, BasePage):
         )
         # Referred to by name: programmes and trainings never import each other.
         training_outline_model = apps.get_model("trainings", "TrainingOutlinePage")
-        context["training_outlines"] = (
+        training_outlines = (
             training_outline_model.objects.child_of(self)
             .live()
             .public()
-            .defer_streamfields()
+            .defer("sessions", "objectives")
             .select_related("country")
             .order_by("-year", "-start_date", "path")
         )
+        context["training_outlines"] = training_outline_model.with_outline_documents(training_outlines)
         return context
 
 

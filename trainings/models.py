@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.documents import get_document_model
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
@@ -115,6 +116,34 @@ class TrainingOutlinePage(BasePage):
 
     class Meta:
         verbose_name = _("training outline page")
+
+    @classmethod
+    def with_outline_documents(cls, trainings):
+        """Each training with the documents its outline offers, for a listing.
+
+        Two queries for the whole list, whatever its length: the trainings (whose queryset may defer
+        every stream but `outline_documents`) and their documents, fetched together.
+        """
+        trainings = list(trainings)
+        raw_blocks = {
+            training.pk: [
+                block["value"] for block in training.outline_documents.raw_data if block["type"] == "document"
+            ]
+            for training in trainings
+        }
+        document_ids = {value.get("document") for values in raw_blocks.values() for value in values} - {None}
+        documents = get_document_model().objects.in_bulk(document_ids) if document_ids else {}
+        return [
+            {
+                "page": training,
+                "documents": [
+                    {"document": documents[value["document"]], "title": value.get("title") or ""}
+                    for value in raw_blocks[training.pk]
+                    if value.get("document") in documents
+                ],
+            }
+            for training in trainings
+        ]
 
     def clean(self):
         super().clean()

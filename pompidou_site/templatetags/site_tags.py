@@ -15,7 +15,6 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.documents import get_document_model
 from wagtail.models import Locale, Page, Site
 
 from pompidou_site.models import FooterText, StandardPage
@@ -342,39 +341,6 @@ def training_dates(training):
         end.isoformat(),
         format_date(end, "j F Y"),
     )
-
-
-@register.simple_tag
-def training_documents(trainings):
-    """Each training with the outline documents it offers, in two queries for the whole list.
-
-    Listings defer StreamFields, so reading `outline_documents` from each training would cost a
-    query per training and another per document.
-    """
-    trainings = list(trainings)
-    if not trainings:
-        return []
-    model = type(trainings[0])
-    deferred = [t.pk for t in trainings if "outline_documents" in t.get_deferred_fields()]
-    raw_streams = dict(model.objects.filter(pk__in=deferred).values_list("pk", "outline_documents")) if deferred else {}
-    blocks_by_training = {}
-    document_ids = set()
-    for training in trainings:
-        stream = raw_streams.get(training.pk) if training.pk in raw_streams else training.outline_documents
-        raw_blocks = [block for block in (stream.raw_data if stream else []) if block.get("type") == "document"]
-        blocks_by_training[training.pk] = raw_blocks
-        document_ids.update(block["value"].get("document") for block in raw_blocks)
-    document_ids.discard(None)
-    documents = get_document_model().objects.in_bulk(document_ids) if document_ids else {}
-    rows = []
-    for training in trainings:
-        offered = []
-        for block in blocks_by_training[training.pk]:
-            document = documents.get(block["value"].get("document"))
-            if document is not None:
-                offered.append({"document": document, "title": block["value"].get("title") or ""})
-        rows.append({"page": training, "documents": offered})
-    return rows
 
 
 @register.simple_tag(takes_context=True)
