@@ -10,6 +10,11 @@ PRODUCTION_SETTINGS ?= pompidou_site.settings.production
 # pytest-django creates and drops test_pompidou beside it; the pompidou database itself need not exist.
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/pompidou
 PYTEST_ARGS ?=
+# Browser test tools from the npm registry, kept out of the repository (Chromium and Java come from apt).
+NODE_TOOLS ?= .cache/node
+VNU_JAR_VERSION := 26.9.27
+LIGHTHOUSE_VERSION := 12.2.3
+BASE_URL ?= http://127.0.0.1:$(PORT)
 
 BIN := $(VENV)/bin
 # Recorded after a successful install: requirements are installed again only when a file is newer.
@@ -69,6 +74,19 @@ test: venv ## Run the test suite on SQLite
 .PHONY: test-postgres
 test-postgres: venv ## Run the test suite on PostgreSQL at 127.0.0.1:5432 (override with POSTGRES_URL=...)
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest --ds=$(TEST_SETTINGS) $(PYTEST_ARGS)
+
+.PHONY: browser-tools
+browser-tools: ## Install the Nu Html Checker (vnu.jar) and Lighthouse into .cache/node (Chromium and Java come from apt)
+	@test -f $(NODE_TOOLS)/node_modules/vnu-jar/build/dist/vnu.jar && test -f $(NODE_TOOLS)/node_modules/lighthouse/cli/index.js \
+		|| npm install --prefix $(NODE_TOOLS) --no-audit --no-fund --loglevel=error vnu-jar@$(VNU_JAR_VERSION) lighthouse@$(LIGHTHOUSE_VERSION)
+
+.PHONY: test-browser
+test-browser: venv browser-tools ## Accessibility, HTML validity, reflow, keyboard, no-JS and print tests in Chromium (failures in test-results/browser/)
+	env -u DATABASE_URL $(BIN)/pytest --ds=$(TEST_SETTINGS) -m browser $(PYTEST_ARGS)
+
+.PHONY: audit
+audit: venv browser-tools ## Lighthouse scores per page type and language of a running site (make run first; BASE_URL=...)
+	$(BIN)/python tests/lighthouse_audit.py $(BASE_URL)
 
 # Every linter runs even when an earlier one fails, so that one run shows every problem.
 .PHONY: lint
