@@ -44,7 +44,7 @@ from django.utils import translation
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
 
-from pompidou_site.models import Country, StandardPage
+from pompidou_site.models import Country, FeedbackFormPage, StandardPage
 from trainings.models import TrainingOutlinePage
 
 from .conftest import create_migrated_state
@@ -852,6 +852,38 @@ def test_mobile_menu_opens_with_enter_and_closes_with_escape(request, mobile_con
         assert toggle.get_attribute("aria-expanded") == "false", "Escape does not close the menu"
         assert not links.first.is_visible(), "the closed menu still shows its links"
         assert toggle.evaluate("button => button === document.activeElement"), "Escape does not return focus"
+
+
+# ---- Forms ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_form_sent_with_errors_focuses_its_summary_and_stays_accessible(
+    request, mobile_context, new_page, seeded_server, django_db_blocker, language
+):
+    with django_db_blocker.unblock():
+        form_url = FeedbackFormPage.objects.get(locale__language_code=language).url
+    page = new_page(mobile_context)
+    page.goto(form_url)
+    with artifacts_on_failure(request, page, f"{language}-report-form"):
+        page.locator("input[type=url]").fill("not an address")
+        page.locator("button[type=submit]").click()
+        page.wait_for_load_state()
+        summary = page.locator(".error-summary")
+        assert summary.is_visible(), "no error summary after sending an empty required field"
+        assert summary.evaluate("element => element === document.activeElement"), "focus is not on the summary"
+        assert page.locator("input[type=url]").input_value() == "not an address", "what was typed was lost"
+        invalid = page.locator("[aria-invalid=true]")
+        assert invalid.count() == 2
+        for index in range(invalid.count()):
+            described_by = invalid.nth(index).get_attribute("aria-describedby").split()
+            for element_id in described_by:
+                assert page.locator(f"#{element_id}").count() == 1, (
+                    f"aria-describedby points at a missing #{element_id}"
+                )
+        violations = AXE.run(page, options=AXE_OPTIONS).response["violations"]
+        assert not violations, describe_violations(violations)
+        assert not horizontal_overflow(page.evaluate(MEASURE_PAGE)), "the form with errors scrolls sideways"
 
 
 # ---- Without JavaScript --------------------------------------------------------------------------

@@ -2,6 +2,16 @@
 (function () {
   "use strict";
 
+  // A form sent back with errors: move focus to its summary, which lists them with links.
+  var errorSummary = document.querySelector(".error-summary");
+  if (errorSummary) {
+    errorSummary.focus();
+  }
+})();
+
+(function () {
+  "use strict";
+
   // On small screens, fold the main menu behind a button.
   var nav = document.querySelector("[data-main-nav]");
   var toggle = nav && nav.querySelector(".nav-toggle");
