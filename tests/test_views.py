@@ -2,6 +2,8 @@
 
 import pytest
 
+from django.test import Client
+
 from . import factories
 from .conftest import kept_for_the_module, refetch
 
@@ -137,3 +139,22 @@ def test_sitemap_lists_pages_in_both_languages(client, site_tree):
         site_tree.programme_fr,
     ):
         assert f"<loc>{page.get_full_url()}</loc>" in xml, f"{page.url} missing from the sitemap"
+
+
+@pytest.mark.django_db
+def test_an_expired_form_is_a_403_that_explains_what_to_do(site_tree):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(site_tree.feedback_form.url, {"message": "The menu does not open."})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "The form has expired" in html
+    assert 'id="main-content"' in html
+
+
+@pytest.mark.django_db
+def test_a_request_for_an_unknown_host_is_a_400_in_the_site_layout(site_tree):
+    response = Client(HTTP_HOST="unknown.example").get("/en/")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Request not understood" in html
+    assert 'id="main-content"' in html
