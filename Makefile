@@ -53,7 +53,7 @@ migrate: venv ## Apply database migrations (development settings, db.sqlite3 unl
 
 .PHONY: seed
 seed: migrate ## Load the seed content from fixtures/ (idempotent: safe to run again)
-	$(MANAGE_DEV) load_seed_content
+	LOG_LEVEL=WARNING $(MANAGE_DEV) load_seed_content
 
 .PHONY: admin
 admin: migrate ## Create the development superuser admin if there is no superuser yet
