@@ -117,12 +117,19 @@ class Partner(TranslatableMixin, index.Indexed, models.Model):
 
 
 class FooterText(TranslatableMixin, models.Model):
-    """The footer's words, one per language; the contact details themselves are site settings."""
+    """What the footer says in each language: its text, the postal address, and the address of the
+    Group's website in that language. Translated like any snippet; language-neutral contact details
+    (e-mail, telephone, social networks) are site settings."""
 
     body = RichTextField(_("footer text"), features=["bold", "italic", "link"])
     postal_address = models.TextField(_("postal address"), blank=True)
+    website_url = models.URLField(
+        _("organisation website"),
+        blank=True,
+        help_text=_("The Group's main website in this language, linked from the footer."),
+    )
 
-    panels = [FieldPanel("body"), FieldPanel("postal_address")]
+    panels = [FieldPanel("body"), FieldPanel("postal_address"), FieldPanel("website_url")]
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("footer text")
@@ -136,9 +143,6 @@ class FooterText(TranslatableMixin, models.Model):
 class SiteSettings(BaseSiteSetting):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact telephone"), max_length=40, blank=True)
-    website_url = models.URLField(
-        _("organisation website"), blank=True, help_text=_("The Group's main website, linked from the footer.")
-    )
     x_url = models.URLField(_("X (Twitter)"), blank=True)
     linkedin_url = models.URLField(_("LinkedIn"), blank=True)
     youtube_url = models.URLField(_("YouTube"), blank=True)
@@ -148,7 +152,6 @@ class SiteSettings(BaseSiteSetting):
         MultiFieldPanel([FieldPanel("contact_email"), FieldPanel("contact_phone")], heading=_("Contact")),
         MultiFieldPanel(
             [
-                FieldPanel("website_url"),
                 FieldPanel("x_url"),
                 FieldPanel("linkedin_url"),
                 FieldPanel("youtube_url"),

@@ -155,6 +155,7 @@ class SeedLoader:
             values = {
                 "body": self._in(language, spec["body"]),
                 "postal_address": spec["postal_address"].get(language, ""),
+                "website_url": self._in(language, spec["website_url"]),
             }
             footer = self._save_translatable(FooterText, footer, default, language, values, translation_key)
             default = default or footer

@@ -236,3 +236,13 @@ def test_search_shows_the_visitor_language_only(client, seeded):
     html = client.get("/fr/search/", {"q": "formation"}).content.decode()
     assert any(title in html for title in french_titles)
     assert not any(title in html for title in english_titles - french_titles)
+
+
+@pytest.mark.django_db
+def test_the_footer_speaks_the_visitor_language_and_links_the_group_site_in_it(client, seeded):
+    english = client.get("/en/").content.decode()
+    french = client.get("/fr/").content.decode()
+    assert 'href="https://www.coe.int/en/web/pompidou"' in english
+    assert 'href="https://www.coe.int/fr/web/pompidou"' in french
+    assert "Co-operation Group to Combat Drug Abuse" in english
+    assert "Groupe de coopération en matière de lutte contre l'abus" in french
