@@ -8,6 +8,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
+from .feeds import LatestUpdatesFeed
 from .sitemaps import BilingualSitemap
 
 urlpatterns = [
@@ -27,6 +28,7 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("search/", views.search, name="search"),
+    path("feed/", LatestUpdatesFeed(), name="latest_updates_feed"),
     path("countries/", views.country_index, name="country_index"),
     path("countries/<str:iso_code>/", views.country_detail, name="country_detail"),
     path("", include(wagtail_urls)),

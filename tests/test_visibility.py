@@ -145,11 +145,27 @@ def test_hidden_pages_are_not_in_the_sitemap(client, site_tree, hidden_pages):
         assert page.url not in xml
 
 
+def test_hidden_pages_are_not_in_the_feed(client, site_tree, hidden_pages):
+    response = client.get("/en/feed/")
+    assert response.status_code == 200
+    feed = response.content.decode()
+    assert site_tree.programme.url in feed
+    assert_hidden(feed, hidden_pages, "the RSS feed")
+
+
 def test_hidden_pages_do_not_show_their_content_to_a_visitor(client, hidden_pages):
     for page in hidden_pages:
         response = client.get(page.url)
         assert response.status_code in (200, 302, 404)
         assert page.introduction not in response.content.decode()
+
+
+def test_each_language_feed_lists_its_own_pages_only(client, site_tree):
+    english = client.get("/en/feed/").content.decode()
+    french = client.get("/fr/feed/").content.decode()
+    assert "<language>en</language>" in english and "<language>fr</language>" in french
+    assert site_tree.programme.url in english and site_tree.programme_fr.url not in english
+    assert site_tree.programme_fr.url in french and site_tree.programme.url not in french
 
 
 def test_french_pages_are_not_in_english_search_results(client, site_tree):
