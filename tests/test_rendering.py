@@ -62,7 +62,7 @@ def test_html_lang_matches_the_language_of_the_url(client, site_tree, attribute,
 
 def test_page_links_to_its_other_language_version(client, site_tree):
     soup = soup_of(client.get(site_tree.programme.url))
-    alternates = {link["hreflang"]: link["href"] for link in soup.find_all("link", rel="alternate")}
+    alternates = {link["hreflang"]: link["href"] for link in soup.find_all("link", rel="alternate", hreflang=True)}
     # Absolute addresses come from the Wagtail site, as in the sitemap.
     assert alternates.get("en") == site_tree.programme.get_full_url()
     assert alternates.get("fr") == site_tree.programme_fr.get_full_url()
