@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -30,6 +30,6 @@ urlpatterns += i18n_patterns(
     path("search/", views.search, name="search"),
     path("feed/", LatestUpdatesFeed(), name="latest_updates_feed"),
     path("countries/", views.country_index, name="country_index"),
-    path("countries/<str:iso_code>/", views.country_detail, name="country_detail"),
+    re_path(r"^countries/(?P<iso_code>[A-Za-z]{2})/$", views.country_detail, name="country_detail"),
     path("", include(wagtail_urls)),
 )

@@ -5,13 +5,14 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
 from django.db.models import Count, Q
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from wagtail.models import Locale, Page
+from wagtail.search.utils import parse_query_string
 
 from .models import Country, localized_map
 
@@ -21,14 +22,18 @@ SEARCH_RESULTS_PER_PAGE = 10
 SEARCH_QUERY_MAX_LENGTH = 200
 
 
-@require_GET
+@require_safe
 def search(request):
     """Full-text search over the live, public pages of the visitor's language."""
-    query = request.GET.get("q", "").strip()[:SEARCH_QUERY_MAX_LENGTH]
+    # NUL bytes cannot be stored in PostgreSQL text; drop them rather than fail.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:SEARCH_QUERY_MAX_LENGTH]
     results = None
     if query:
         pages = Page.objects.live().public().filter(locale=Locale.get_active()).specific()
-        paginator = Paginator(pages.search(query), SEARCH_RESULTS_PER_PAGE)
+        # Parsed into words and "quoted phrases", never handed raw to the backend: an unbalanced
+        # quote would otherwise be a syntax error in SQLite's full-text search.
+        _filters, parsed_query = parse_query_string(query)
+        paginator = Paginator(pages.search(parsed_query), SEARCH_RESULTS_PER_PAGE)
         try:
             results = paginator.page(request.GET.get("page", 1))
         except PageNotAnInteger:
@@ -39,7 +44,7 @@ def search(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def health(request):
     """For the load balancer: 200 when the application can reach its database, 503 otherwise."""
     try:
@@ -52,7 +57,7 @@ def health(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",
@@ -66,7 +71,7 @@ def _default_locale_countries():
     return Country.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
 
 
-@require_GET
+@require_safe
 def country_index(request):
     """Every country the site's programmes, projects or trainings concern, in the visitor's language."""
     # Only what a visitor may see counts: live, not behind a view restriction, in their language.
@@ -88,10 +93,13 @@ def country_index(request):
     return TemplateResponse(request, "pompidou_site/country_index.html", {"countries": entries})
 
 
-@require_GET
+@require_safe
 def country_detail(request, iso_code):
     """The programmes, country projects and training editions concerning one country."""
-    country = get_object_or_404(_default_locale_countries(), iso_code=iso_code.upper())
+    if iso_code != iso_code.upper():
+        # One address per country: /en/countries/MD/, whatever case was typed.
+        return redirect("country_detail", iso_code=iso_code.upper(), permanent=True)
+    country = get_object_or_404(_default_locale_countries(), iso_code=iso_code)
     locale = Locale.get_active()
 
     def pages(related_manager):

@@ -113,7 +113,7 @@ def test_country_page_in_french_shows_french_pages(client, site_tree):
     assert site_tree.programme.url not in html
 
 
-@pytest.mark.parametrize("code", ["XX", "ZZ", "md1"])
+@pytest.mark.parametrize("code", ["XX", "ZZ", "md1", "%00", "M%00"])
 def test_unknown_country_is_not_found(client, site_tree, code):
     assert client.get(f"/en/countries/{code}/").status_code == 404
 
@@ -158,3 +158,26 @@ def test_a_request_for_an_unknown_host_is_a_400_in_the_site_layout(site_tree):
     html = response.content.decode()
     assert "Request not understood" in html
     assert 'id="main-content"' in html
+
+
+@pytest.mark.parametrize("query", ['"', 'prison"', "'\"<script>", "\x00", "Drugs\x00 in", "(AND OR NOT)", "*", "-"])
+def test_search_answers_any_typed_text(client, site_tree, query):
+    response = client.get("/en/search/", {"q": query})
+    assert response.status_code == 200
+    assert "<h1>Search</h1>" in response.content.decode()
+
+
+def test_a_quoted_phrase_is_searched_as_a_phrase(client, site_tree):
+    html = client.get("/en/search/", {"q": '"Drugs in Prisons"'}).content.decode()
+    assert site_tree.programme.url in html
+
+
+def test_a_country_code_in_lower_case_redirects_to_the_one_address(client, site_tree):
+    response = client.get("/fr/countries/md/")
+    assert response.status_code == 301
+    assert response["Location"] == "/fr/countries/MD/"
+
+
+@pytest.mark.parametrize("url", ["/en/search/?q=prisons", "/health/", "/en/countries/", "/robots.txt"])
+def test_head_requests_are_answered_like_get(client, site_tree, url):
+    assert client.head(url).status_code == 200

@@ -153,7 +153,7 @@ def language_versions(context, error_page=False):
         current_language = get_language()
         translations = {}
         if is_page:
-            live_versions = list(page.get_translations(inclusive=True).live().select_related("locale"))
+            live_versions = list(page.get_translations(inclusive=True).live().public().select_related("locale"))
             translations = {version.locale.language_code: version for version in live_versions}
             if not any(version.pk == page.pk for version in live_versions):
                 # A draft seen in preview is still the version in its own language.
