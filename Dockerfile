@@ -41,10 +41,10 @@ WORKDIR /app
 COPY . .
 
 # Static files are collected and compressed once, at build time. The production settings refuse
-# to load without SECRET_KEY and ALLOWED_HOSTS, so this step alone gets throwaway values, made on
-# the spot: nothing secret is baked into the image.
+# to load without their environment, so this step alone gets throwaway values, made on the spot:
+# nothing secret is baked into the image, and collectstatic never touches the database.
 RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
-    ALLOWED_HOSTS=localhost \
+    ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:///:memory: WAGTAILADMIN_BASE_URL=http://localhost \
     python manage.py collectstatic --noinput --verbosity 1 \
     && python -m compileall -q pompidou_site programmes trainings \
     && mkdir -p /app/media \

@@ -109,6 +109,7 @@ check: venv ## Django system checks, missing migrations, and the deploy checklis
 	$(MANAGE_DEV) check
 	$(MANAGE_DEV) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=$(PRODUCTION_SETTINGS) ALLOWED_HOSTS=example.org \
+		DATABASE_URL=sqlite:///:memory: WAGTAILADMIN_BASE_URL=https://example.org \
 		SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 

@@ -1,5 +1,8 @@
 """What every section of the site shares: media models, taxonomy, settings and the base page."""
 
+import logging
+from smtplib import SMTPException
+
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +23,8 @@ from wagtail.models import Locale, Page, TranslatableMixin
 from wagtail.search import index
 
 from .blocks import body_blocks
+
+logger = logging.getLogger(__name__)
 
 
 class CustomImage(AbstractImage):
@@ -367,5 +372,11 @@ class FeedbackFormPage(EmailFormMixin, FormMixin, BasePage):
 
     def send_mail(self, form):
         # Without an address the submission is only stored, which is enough for the admin.
-        if self.to_address:
+        if not self.to_address:
+            return
+        try:
             super().send_mail(form)
+        except (OSError, SMTPException):
+            # The submission is already stored: the visitor is thanked, the secretariat reads it in
+            # the admin, and the operator learns from the log that mail is failing.
+            logger.exception("Could not e-mail the submission of form page %s", self.pk)

@@ -1,8 +1,11 @@
 """The form through which visitors report a problem to the secretariat."""
 
+from smtplib import SMTPException
+
 import pytest
 
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 
 from wagtail.contrib.forms.models import FormSubmission
 
@@ -72,3 +75,21 @@ def test_a_report_is_e_mailed_when_the_secretariat_sets_an_address(client, seede
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["secretariat@example.org"]
     assert "Le lien est illisible." in mail.outbox[0].body
+
+
+class FailingEmailBackend(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        raise SMTPException("the mail server is down")
+
+
+@pytest.mark.django_db
+def test_a_mail_failure_still_keeps_the_report_and_thanks_the_visitor(client, seeded, settings, caplog):
+    settings.EMAIL_BACKEND = f"{__name__}.FailingEmailBackend"
+    page = report_form()
+    page.to_address = "secretariat@example.org"
+    page.save_revision().publish()
+    response = client.post(page.url, {"what_went_wrong": "The search button has no label."})
+    assert response.status_code == 200
+    assert "Your report has reached the Pompidou Group secretariat." in response.content.decode()
+    assert FormSubmission.objects.filter(page=page).count() == 1
+    assert "Could not e-mail the submission" in caplog.text

@@ -48,16 +48,26 @@ def run_with_settings(module, code, **environ):
     )
 
 
+PRODUCTION_ENVIRONMENT = {
+    "SECRET_KEY": "a-production-like-secret-key-of-sufficient-length-0123456789-abcdefghij",
+    "ALLOWED_HOSTS": "training.example.org",
+    "DATABASE_URL": "postgres://pompidou@db.example.org:5432/pompidou",
+    "WAGTAILADMIN_BASE_URL": "https://training.example.org",
+}
+
+
 @pytest.mark.parametrize(
     ("environ", "missing"),
     [
         ({}, "SECRET_KEY"),
-        ({"ALLOWED_HOSTS": "training.example.org"}, "SECRET_KEY"),
-        ({"SECRET_KEY": "x" * 60}, "ALLOWED_HOSTS"),
+        ({**PRODUCTION_ENVIRONMENT, "SECRET_KEY": ""}, "SECRET_KEY"),
+        ({**PRODUCTION_ENVIRONMENT, "ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
+        ({**PRODUCTION_ENVIRONMENT, "DATABASE_URL": ""}, "DATABASE_URL"),
+        ({**PRODUCTION_ENVIRONMENT, "WAGTAILADMIN_BASE_URL": ""}, "WAGTAILADMIN_BASE_URL"),
     ],
-    ids=["nothing-set", "no-secret-key", "no-allowed-hosts"],
+    ids=["nothing-set", "no-secret-key", "no-allowed-hosts", "no-database", "no-public-address"],
 )
-def test_production_settings_refuse_to_load_without_secret_key_or_hosts(environ, missing):
+def test_production_settings_refuse_to_load_without_their_environment(environ, missing):
     result = run_with_settings("pompidou_site.settings.production", PRINT_SECURITY_SETTINGS, **environ)
     assert result.returncode != 0, result.stdout
     assert "ImproperlyConfigured" in result.stderr
@@ -68,8 +78,7 @@ def test_production_settings_load_with_the_environment_and_stay_secure():
     result = run_with_settings(
         "pompidou_site.settings.production",
         PRINT_SECURITY_SETTINGS,
-        SECRET_KEY="a-production-like-secret-key-of-sufficient-length-0123456789",
-        ALLOWED_HOSTS="training.example.org, www.training.example.org",
+        **{**PRODUCTION_ENVIRONMENT, "ALLOWED_HOSTS": "training.example.org, www.training.example.org"},
     )
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
@@ -110,8 +119,7 @@ def test_production_settings_pass_the_deployment_checklist():
         env={
             "PATH": os.environ.get("PATH", ""),
             "DJANGO_SETTINGS_MODULE": "pompidou_site.settings.production",
-            "SECRET_KEY": "a-production-like-secret-key-of-sufficient-length-0123456789-abcdefghij",
-            "ALLOWED_HOSTS": "training.example.org",
+            **PRODUCTION_ENVIRONMENT,
         },
         capture_output=True,
         text=True,

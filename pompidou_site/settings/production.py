@@ -2,12 +2,26 @@
 
 import os
 
+import dj_database_url
+
 from .base import *  # noqa: F403
 from .base import env_list, require_env
 
 SECRET_KEY = require_env("SECRET_KEY")
 require_env("ALLOWED_HOSTS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+
+# Never the SQLite fallback: inside a container it would be lost with the container.
+DATABASES = {
+    "default": dj_database_url.parse(
+        require_env("DATABASE_URL"),
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "600")),
+        conn_health_checks=True,
+    )
+}
+
+# Links in the admin's e-mails (moderation, password reset) must point at the real site.
+WAGTAILADMIN_BASE_URL = require_env("WAGTAILADMIN_BASE_URL")
 
 if os.environ.get("REDIS_URL"):
     CACHES = {
