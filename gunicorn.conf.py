@@ -1,7 +1,7 @@
 """Gunicorn settings for the production container (`gunicorn --config gunicorn.conf.py`).
 
 Everything that depends on the host comes from the environment: PORT, WEB_CONCURRENCY,
-FORWARDED_ALLOW_IPS and LOG_LEVEL.
+GUNICORN_THREADS, FORWARDED_ALLOW_IPS and LOG_LEVEL.
 """
 
 import multiprocessing
@@ -16,6 +16,11 @@ bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"  # noqa: S104
 # platform set WEB_CONCURRENCY when it knows better.
 MAX_DEFAULT_WORKERS = 8
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, MAX_DEFAULT_WORKERS)))
+
+# Threads, so that a slow client downloading a large document through Wagtail's serve view holds
+# one thread rather than a whole worker.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
 timeout = 30
 # Time a worker gets to finish its requests after a restart or a deploy's SIGTERM.

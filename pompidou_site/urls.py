@@ -17,14 +17,13 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": BilingualSitemap}}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    re_path(
+        rf"^{settings.MEDIA_URL.strip('/')}/(?P<folder>{'|'.join(views.PUBLIC_MEDIA_FOLDERS)})/(?P<path>.+)$",
+        views.public_image,
+        name="public_image",
+    ),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
-
-    urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += i18n_patterns(
     path("search/", views.search, name="search"),

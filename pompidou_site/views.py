@@ -1,4 +1,5 @@
 import logging
+from pathlib import Path
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -8,6 +9,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.views import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -112,3 +114,18 @@ def country_detail(request, iso_code):
         "training_outlines": pages(country.training_outlines).order_by("-year", "path"),
     }
     return TemplateResponse(request, "pompidou_site/country_detail.html", context)
+
+
+# Images are public; documents are not served from here, but through Wagtail's serve view, so that
+# the permissions of private collections hold.
+PUBLIC_MEDIA_FOLDERS = ("images", "original_images")
+IMAGE_CACHE_SECONDS = 60 * 60 * 24 * 30
+
+
+@require_safe
+def public_image(request, folder, path):
+    """Uploaded images and their renditions, from MEDIA_ROOT. A proxy or CDN in front caches them."""
+    response = static.serve(request, path, document_root=Path(settings.MEDIA_ROOT) / folder)
+    # A new upload or rendition always gets a new file name, so a long cache is safe.
+    response["Cache-Control"] = f"public, max-age={IMAGE_CACHE_SECONDS}"
+    return response

@@ -115,3 +115,25 @@ def test_document_in_a_private_collection_is_served_to_a_signed_in_editor(client
 
 def test_unknown_document_is_not_found(client, document):
     assert client.get(f"/documents/{document.pk + 1000}/{document.filename}").status_code == 404
+
+
+@pytest.mark.django_db
+def test_uploaded_images_and_renditions_are_served_without_debug(client, settings):
+    assert settings.DEBUG is False
+    image = factories.CustomImageFactory()
+    rendition = image.get_rendition("width-200|format-webp")
+    for url in (rendition.url, image.file.url):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Content-Type"].startswith("image/")
+        assert "max-age" in response["Cache-Control"]
+        assert b"".join(response.streaming_content)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["documents/outline.pdf", "images/../documents/outline.pdf", "images/missing.webp"])
+def test_documents_are_never_served_from_the_media_folder(client, path):
+    document = factories.CustomDocumentFactory(title="Outline")
+    # A path that climbs out of the images folder is refused as a bad request.
+    assert client.get(f"/media/{path}").status_code in (400, 404)
+    assert client.get(f"/media/{document.file.name}").status_code == 404
