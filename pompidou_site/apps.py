@@ -1,3 +1,5 @@
+import warnings
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,13 @@ class PompidouSiteConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "pompidou_site"
     verbose_name = _("Site")
+
+    def ready(self):
+        from bs4 import MarkupResemblesLocatorWarning
+
+        from .localize_sync import connect_receivers
+
+        connect_receivers()
+        # The footer's website address is a string for translators; wagtail-localize reads every
+        # string with Beautiful Soup, which warns that this one looks like an address. It is one.
+        warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning, module="wagtail_localize")

@@ -1,6 +1,7 @@
 """What every section of the site shares: media models, taxonomy, settings and the base page."""
 
 import logging
+import unicodedata
 from smtplib import SMTPException
 
 from django.apps import apps
@@ -12,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.forms.forms import FormBuilder
 from wagtail.contrib.forms.models import AbstractFormField, EmailFormMixin, FormMixin
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -21,8 +21,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Locale, Page, TranslatableMixin
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .blocks import body_blocks
+from .forms import FeedbackFormBuilder
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +74,11 @@ class Country(TranslatableMixin, index.Indexed, models.Model):
     region = models.CharField(_("region"), max_length=16, choices=Region.choices)
 
     panels = [FieldPanel("name"), FieldPanel("iso_code"), FieldPanel("region")]
+    # A country's code and region are facts, not words: every language's version copies them.
+    override_translatable_fields = [
+        SynchronizedField("iso_code", overridable=False),
+        SynchronizedField("region", overridable=False),
+    ]
     search_fields = [
         index.SearchField("name"),
         index.AutocompleteField("name"),
@@ -105,6 +112,12 @@ class Partner(TranslatableMixin, index.Indexed, models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.OTHER)
 
     panels = [FieldPanel("name"), FieldPanel("website"), FieldPanel("kind")]
+    # The website is copied but a translator may give the partner's address in that language;
+    # the kind is a classification and stays the same everywhere.
+    override_translatable_fields = [
+        SynchronizedField("website"),
+        SynchronizedField("kind", overridable=False),
+    ]
     search_fields = [
         index.SearchField("name"),
         index.AutocompleteField("name"),
@@ -135,6 +148,9 @@ class FooterText(TranslatableMixin, models.Model):
     )
 
     panels = [FieldPanel("body"), FieldPanel("postal_address"), FieldPanel("website_url")]
+    # wagtail-localize would copy an address field from the English footer on every sync; this one
+    # differs by language, so translators give it like a string (the French site's address).
+    override_translatable_fields = [TranslatableField("website_url")]
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("footer text")
@@ -202,9 +218,9 @@ def localized_map(instances):
     return {obj.pk: translations.get(obj.translation_key, obj) for obj in instances}
 
 
-def localized(instances):
-    mapping = localized_map(instances)
-    return sorted(mapping.values(), key=lambda obj: obj.name)
+def alphabetical(text):
+    """A sort key for names in either language: accents ignored, so that "Égypte" comes among the E."""
+    return unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().casefold()
 
 
 class PeriodMixin(models.Model):
@@ -327,16 +343,22 @@ class StandardPage(BasePage):
         verbose_name = _("standard page")
 
 
-class FeedbackFormBuilder(FormBuilder):
-    def create_email_field(self, field, options):
-        # Lets browsers fill in the visitor's own address (WCAG 2.2, 1.3.5 Identify Input Purpose).
-        form_field = super().create_email_field(field, options)
-        form_field.widget.attrs["autocomplete"] = "email"
-        return form_field
+class FeedbackFormField(TranslatableMixin, AbstractFormField):
+    """One field of a feedback form. Translatable, so that wagtail-localize offers its label, help
+    text, choices and default to translators and keeps the French wording when the English form is
+    synced, instead of copying the English fields over the French ones."""
 
-
-class FeedbackFormField(AbstractFormField):
     page = ParentalKey("FeedbackFormPage", on_delete=models.CASCADE, related_name="form_fields")
+
+    # What the field is, and the key its answers are stored under, are the same in every language.
+    override_translatable_fields = [
+        SynchronizedField("clean_name", overridable=False),
+        SynchronizedField("field_type", overridable=False),
+        SynchronizedField("required", overridable=False),
+    ]
+
+    class Meta(TranslatableMixin.Meta, AbstractFormField.Meta):
+        pass
 
 
 class FeedbackFormPage(EmailFormMixin, FormMixin, BasePage):
@@ -363,6 +385,8 @@ class FeedbackFormPage(EmailFormMixin, FormMixin, BasePage):
         ),
     ]
     search_fields = [*BasePage.search_fields, index.SearchField("body")]
+    # An address list, not words: copied from the English form unless a translator sets another.
+    override_translatable_fields = [SynchronizedField("to_address")]
 
     parent_page_types = ["pompidou_site.HomePage", "pompidou_site.StandardPage"]
     subpage_types = []

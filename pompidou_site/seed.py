@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from datetime import date
 from io import BytesIO
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.conf import settings
@@ -24,7 +25,7 @@ from django.utils import dateformat, translation
 
 from wagtail.documents import get_document_model
 from wagtail.fields import StreamField
-from wagtail.models import Collection, Locale, Page, Site
+from wagtail.models import Collection, Locale, Orderable, Page, Site, TranslatableMixin
 from wagtail.utils.file import hash_filelike
 
 from .models import Country, FooterText, Partner, SiteSettings
@@ -480,7 +481,7 @@ class SeedLoader:
             elif field.many_to_many:
                 changed |= self._assign_relations(page, field, spec[name])
             elif field.one_to_many:
-                changed |= self._assign_children(page, field, self._localiser(language)(spec[name]))
+                changed |= self._assign_children(page, field, self._localiser(language)(spec[name]), key)
 
         created = (key, language) in self.created_pages
         if changed or created or page.first_published_at is None:
@@ -532,8 +533,21 @@ class SeedLoader:
         return True
 
     @staticmethod
-    def _assign_children(page, relation, wanted):
-        """Replace a page's inline children (such as a form's fields) when they differ from `wanted`."""
+    def _assign_children(page, relation, wanted, key):
+        """Replace a page's inline children (such as a form's fields) when they differ from `wanted`.
+
+        Children keep the fixture's order (without a sort order the database would choose it).
+        Translatable children get a translation key from the page's key and their position: each
+        language's form field at one place is a translation of the others, as wagtail-localize expects.
+        """
+        model = relation.related_model
+        wanted = [dict(item) for item in wanted]
+        for index, item in enumerate(wanted):
+            if issubclass(model, Orderable):
+                item["sort_order"] = index
+            if issubclass(model, TranslatableMixin):
+                item["translation_key"] = stable_uuid("child", f"{key}:{relation.name}:{index}")
+                item["locale_id"] = page.locale_id
         manager = getattr(page, relation.name)
         names = sorted({name for item in wanted for name in item})
         current = [{name: getattr(child, name) for name in names} for child in manager.all()]
@@ -562,10 +576,17 @@ class SeedLoader:
 
     def load_site(self):
         home = self.pages[self.data["pages"]["key"]][self.default_language]
-        site_values = {"root_page_id": home.pk, **self.data["site"]}
+        # The site's public address, from which canonical, hreflang and sitemap links are built.
+        address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+        site_values = {
+            "root_page_id": home.pk,
+            "hostname": address.hostname,
+            "port": address.port or (443 if address.scheme == "https" else 80),
+            **self.data["site"],
+        }
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
-            site = Site(hostname="localhost", port=80, is_default_site=True, **site_values)
+            site = Site(is_default_site=True, **site_values)
             action = "created"
         else:
             action = "updated" if self._assign(site, site_values) else "unchanged"

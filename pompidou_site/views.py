@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 from wagtail.models import Locale, Page
 from wagtail.search.utils import parse_query_string
 
-from .models import Country, localized_map
+from .models import Country, alphabetical, localized_map
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ def country_index(request):
     names = localized_map(countries)
     entries = sorted(
         ({"country": names[country.pk], "code": country.iso_code, "source": country} for country in countries),
-        key=lambda entry: entry["country"].name,
+        key=lambda entry: alphabetical(entry["country"].name),
     )
     return TemplateResponse(request, "pompidou_site/country_index.html", {"countries": entries})
 

@@ -9,9 +9,17 @@ from wagtail.fields import StreamField
 from wagtail.models import PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField
 
 from pompidou_site.blocks import body_blocks, related_blocks
 from pompidou_site.models import DEFAULT_LOCALE, BasePage, PeriodMixin
+
+# wagtail-localize leaves many-to-many fields out of a translation unless told: every language's
+# page lists the same countries and partners (of the default locale), copied on each sync.
+TAXONOMY_SYNCHRONIZED_FIELDS = [
+    SynchronizedField("countries", overridable=False),
+    SynchronizedField("partners", overridable=False),
+]
 
 
 class ProgrammePageQuerySet(PageQuerySet):
@@ -79,6 +87,7 @@ class ProgrammePage(PeriodMixin, BasePage):
         index.RelatedFields("countries", [index.SearchField("name")]),
         index.RelatedFields("partners", [index.SearchField("name")]),
     ]
+    override_translatable_fields = TAXONOMY_SYNCHRONIZED_FIELDS
 
     parent_page_types = ["programmes.ProgrammeIndexPage"]
     subpage_types = ["programmes.CountryProjectPage", "trainings.TrainingOutlinePage"]
@@ -147,6 +156,7 @@ class CountryProjectPage(PeriodMixin, BasePage):
         index.FilterField("status"),
         index.RelatedFields("countries", [index.SearchField("name")]),
     ]
+    override_translatable_fields = TAXONOMY_SYNCHRONIZED_FIELDS
 
     parent_page_types = ["programmes.ProgrammePage"]
     subpage_types = []

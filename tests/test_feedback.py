@@ -1,5 +1,6 @@
 """The form through which visitors report a problem to the secretariat."""
 
+import time
 from smtplib import SMTPException
 
 import pytest
@@ -9,11 +10,17 @@ from django.core.mail.backends.base import BaseEmailBackend
 
 from wagtail.contrib.forms.models import FormSubmission
 
+from pompidou_site.forms import MESSAGE_MAX_LENGTH, started_token
 from pompidou_site.models import FeedbackFormPage, StandardPage
 
 
 def report_form(language="en"):
     return FeedbackFormPage.objects.get(locale__language_code=language)
+
+
+def as_sent_by_a_person(data, seconds_to_fill=20):
+    """The form's data with the signed start time a visitor's browser sends back."""
+    return {**data, "started": started_token(time.time() - seconds_to_fill)}
 
 
 @pytest.mark.django_db
@@ -35,7 +42,9 @@ def test_the_form_labels_every_field_and_says_which_are_required(client, seeded)
 
 @pytest.mark.django_db
 def test_a_form_with_errors_says_what_to_fix_and_keeps_what_was_typed(client, seeded):
-    response = client.post(report_form().url, {"address_of_the_page": "not an address", "your_e_mail_address": "x"})
+    response = client.post(
+        report_form().url, as_sent_by_a_person({"address_of_the_page": "not an address", "your_e_mail_address": "x"})
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "The form could not be sent" in html
@@ -50,10 +59,12 @@ def test_a_form_with_errors_says_what_to_fix_and_keeps_what_was_typed(client, se
 def test_a_report_is_kept_for_the_secretariat_and_thanked(client, seeded):
     response = client.post(
         report_form().url,
-        {
-            "what_went_wrong": "The menu does not open with the keyboard.",
-            "address_of_the_page": "https://example.org/en/",
-        },
+        as_sent_by_a_person(
+            {
+                "what_went_wrong": "The menu does not open with the keyboard.",
+                "address_of_the_page": "https://example.org/en/",
+            }
+        ),
     )
     assert response.status_code == 200
     assert "Your report has reached the Pompidou Group secretariat." in response.content.decode()
@@ -69,7 +80,7 @@ def test_a_report_is_e_mailed_when_the_secretariat_sets_an_address(client, seede
     page.from_address = "site@example.org"
     page.subject = "Signalement"
     page.save_revision().publish()
-    response = client.post(page.url, {"quel_est_le_probleme": "Le lien est illisible."})
+    response = client.post(page.url, as_sent_by_a_person({"quel_est_le_probleme": "Le lien est illisible."}))
     assert response.status_code == 200
     assert "Merci." in response.content.decode()
     assert len(mail.outbox) == 1
@@ -88,8 +99,45 @@ def test_a_mail_failure_still_keeps_the_report_and_thanks_the_visitor(client, se
     page = report_form()
     page.to_address = "secretariat@example.org"
     page.save_revision().publish()
-    response = client.post(page.url, {"what_went_wrong": "The search button has no label."})
+    response = client.post(page.url, as_sent_by_a_person({"what_went_wrong": "The search button has no label."}))
     assert response.status_code == 200
     assert "Your report has reached the Pompidou Group secretariat." in response.content.decode()
     assert FormSubmission.objects.filter(page=page).count() == 1
     assert "Could not e-mail the submission" in caplog.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("started", "message"),
+    [
+        (lambda: started_token(), "sent too quickly"),
+        (lambda: started_token(time.time() - 2 * 24 * 3600), "has expired"),
+        (lambda: "forged", "has expired"),
+        (lambda: "", "has expired"),
+    ],
+    ids=["instant", "two-days-old", "forged", "missing"],
+)
+def test_a_robot_posting_at_once_or_replaying_is_refused_and_nothing_is_kept(client, seeded, started, message):
+    data = {"what_went_wrong": "Buy cheap pills", "started": started()}
+    response = client.post(report_form().url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The form could not be sent" in html
+    assert message in html
+    assert "Buy cheap pills</textarea>" in html, "what was typed is kept, in case a person was refused"
+    assert not FormSubmission.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_message_has_a_length_limit(client, seeded):
+    html = client.get(report_form().url).content.decode()
+    assert f'maxlength="{MESSAGE_MAX_LENGTH}"' in html
+    response = client.post(report_form().url, as_sent_by_a_person({"what_went_wrong": "x" * (MESSAGE_MAX_LENGTH + 1)}))
+    assert "The form could not be sent" in response.content.decode()
+    assert not FormSubmission.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_start_time_is_not_stored_with_the_report(client, seeded):
+    client.post(report_form().url, as_sent_by_a_person({"what_went_wrong": "Low contrast in the footer."}))
+    assert "started" not in FormSubmission.objects.get().get_data()

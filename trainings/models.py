@@ -8,6 +8,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.documents import get_document_model
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField
 
 from pompidou_site.blocks import RICH_TEXT_FEATURES, DocumentBlock
 from pompidou_site.models import DEFAULT_LOCALE, BasePage
@@ -108,6 +109,14 @@ class TrainingOutlinePage(BasePage):
         index.SearchField("sessions"),
         index.FilterField("year"),
         index.RelatedFields("country", [index.SearchField("name")]),
+    ]
+    # Pages refer to the default locale's country and partners in every language (templates show
+    # the reader's translation). wagtail-localize would otherwise swap in the French country, which
+    # the field does not accept, and leave the many-to-many fields out of syncs.
+    override_translatable_fields = [
+        SynchronizedField("country", overridable=False),
+        SynchronizedField("organisers", overridable=False),
+        SynchronizedField("partners", overridable=False),
     ]
 
     # Referred to by name: trainings never imports programmes.

@@ -9,7 +9,7 @@ def grant(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("pompidou_site", "0003_website_address_per_language"),
+        ("pompidou_site", "0002_feedback_form_page_and_website_address"),
         # The Editors and Moderators groups come from Wagtail's initial data.
         ("wagtailcore", "0002_initial_data"),
         ("auth", "0012_alter_user_first_name_max_length"),

@@ -4,8 +4,6 @@ Everything a tag looks up is cached on the request, so that the header, the foot
 body can ask the same question without asking the database twice.
 """
 
-import unicodedata
-
 from django import template
 from django.conf import settings
 from django.db.models import Q
@@ -17,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Locale, Page, Site
 
-from pompidou_site.models import FooterText, StandardPage
+from pompidou_site.models import FooterText, StandardPage, alphabetical
 
 register = template.Library()
 
@@ -224,7 +222,7 @@ def localized_list(context, instances, relation=None):
             continue
         translations = _translations_in_locale(context, type(item), locale)
         localized_items.append(translations.get(item.translation_key, item))
-    return sorted(localized_items, key=_sort_key)
+    return sorted(localized_items, key=alphabetical)
 
 
 @register.simple_tag(takes_context=True)
@@ -252,12 +250,6 @@ def _translations_in_locale(context, model, locale):
         ("translations", model._meta.label, locale.pk),
         lambda: {obj.translation_key: obj for obj in model.objects.filter(locale=locale)},
     )
-
-
-def _sort_key(instance):
-    # "Égypte" sorts with the Es, not after Z.
-    name = unicodedata.normalize("NFKD", str(instance)).encode("ascii", "ignore").decode()
-    return name.casefold()
 
 
 @register.simple_tag(takes_context=True)
