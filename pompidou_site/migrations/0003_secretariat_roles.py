@@ -6,6 +6,7 @@ project's own models: who may edit the taxonomy, the footer and the site setting
 """
 
 from django.contrib.auth.management import create_permissions
+from django.db import migrations
 
 # Group name -> {model name in pompidou_site: actions}
 SECRETARIAT_PERMISSIONS = {
@@ -38,3 +39,18 @@ def grant_secretariat_permissions(apps):
         codenames = [f"{action}_{model}" for model, actions in models.items() for action in actions]
         permissions = permission_model.objects.filter(content_type__app_label="pompidou_site", codename__in=codenames)
         group.permissions.add(*permissions)
+
+
+def grant(apps, schema_editor):
+    grant_secretariat_permissions(apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("pompidou_site", "0002_feedback_form_page_and_website_address"),
+        # The Editors and Moderators groups come from Wagtail's initial data.
+        ("wagtailcore", "0002_initial_data"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+    ]
+
+    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
