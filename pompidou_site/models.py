@@ -289,6 +289,9 @@ class BasePage(Page):
     class Meta:
         abstract = True
 
+    # What a reader calls this kind of page, in search results; its verbose name if not set.
+    type_label = None
+
     @property
     def listing_text(self):
         return self.listing_summary or self.introduction
@@ -299,6 +302,7 @@ class BasePage(Page):
 
 
 class HomePage(BasePage):
+    type_label = _("Home page")
     page_description = _("The home page of a language: the programmes and the latest updates.")
     body = StreamField(body_blocks(), blank=True, verbose_name=_("body"))
 
@@ -329,6 +333,7 @@ class HomePage(BasePage):
 
 
 class StandardPage(BasePage):
+    type_label = _("Page")
     page_description = _("A page of text, such as the accessibility statement or an about page.")
     body = StreamField(body_blocks(), blank=True, verbose_name=_("body"))
     last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
@@ -365,6 +370,7 @@ class FeedbackFormPage(EmailFormMixin, FormMixin, BasePage):
     """A form through which visitors write to the secretariat, such as to report an accessibility
     problem. Submissions are kept in the admin (Forms) and, when an address is set, e-mailed."""
 
+    type_label = _("Form")
     page_description = _("A form for visitors to write to the secretariat, such as to report a problem.")
     form_builder = FeedbackFormBuilder
     body = StreamField(body_blocks(), blank=True, verbose_name=_("body"))

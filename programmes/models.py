@@ -37,6 +37,7 @@ class ProgrammePageQuerySet(PageQuerySet):
 
 
 class ProgrammeIndexPage(BasePage):
+    type_label = _("Programmes")
     page_description = _("Lists every programme with its summary, countries and period.")
 
     parent_page_types = ["pompidou_site.HomePage"]
@@ -53,6 +54,7 @@ class ProgrammeIndexPage(BasePage):
 
 
 class ProgrammePage(PeriodMixin, BasePage):
+    type_label = _("Programme")
     page_description = _("A training or co-operation programme, with its country projects and training outlines.")
 
     body = StreamField(body_blocks(), blank=True, verbose_name=_("body"))
@@ -127,6 +129,7 @@ class CountryProjectPage(PeriodMixin, BasePage):
         ONGOING = "ongoing", _("Ongoing")
         COMPLETED = "completed", _("Completed")
 
+    type_label = _("Country project")
     page_description = _("A programme's project in one country, or in several for a regional project.")
 
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PLANNED)

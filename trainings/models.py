@@ -1,6 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.template.defaultfilters import date as format_date
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalManyToManyField
@@ -24,6 +26,7 @@ class TrainingOutlinePage(BasePage):
         ABOUT = "about", _("about")
         MORE_THAN = "more_than", _("more than")
 
+    type_label = _("Training outline")
     page_description = _("One edition of a training, with its dates, place, audience, sessions and outline.")
 
     year = models.PositiveSmallIntegerField(_("year"))
@@ -125,6 +128,53 @@ class TrainingOutlinePage(BasePage):
 
     class Meta:
         verbose_name = _("training outline page")
+
+    @property
+    def dates_html(self):
+        """When a training took place, as precisely as it is known, in <time> elements.
+
+        "3–7 May 2010", "28 April – 2 May 2010", "3 May 2010"; "May 2010" when only the month is
+        known; "2010" or "2007–2008" when only the years are.
+        """
+        start, end = self.start_date, self.end_date
+        precision = self.date_precision
+        if not start or precision == "year":
+            year = start.year if start else self.year
+            if end and end.year != year:
+                return format_html(
+                    '<time datetime="{}">{}</time>–<time datetime="{}">{}</time>', year, year, end.year, end.year
+                )
+            return format_html('<time datetime="{}">{}</time>', year, year)
+        if precision == "month":
+            if end and (end.year, end.month) != (start.year, start.month):
+                start_format = "F" if end.year == start.year else "F Y"
+                return format_html(
+                    '<time datetime="{}">{}</time> – <time datetime="{}">{}</time>',
+                    format_date(start, "Y-m"),
+                    format_date(start, start_format),
+                    format_date(end, "Y-m"),
+                    format_date(end, "F Y"),
+                )
+            return format_html('<time datetime="{}">{}</time>', format_date(start, "Y-m"), format_date(start, "F Y"))
+        if not end or end == start:
+            return format_html('<time datetime="{}">{}</time>', start.isoformat(), format_date(start, "j F Y"))
+        if (start.year, start.month) == (end.year, end.month):
+            # Days of one month: no spaces around the dash between two numbers.
+            return format_html(
+                '<time datetime="{}">{}</time>–<time datetime="{}">{}</time>',
+                start.isoformat(),
+                format_date(start, "j"),
+                end.isoformat(),
+                format_date(end, "j F Y"),
+            )
+        start_format = "j F" if start.year == end.year else "j F Y"
+        return format_html(
+            '<time datetime="{}">{}</time> – <time datetime="{}">{}</time>',
+            start.isoformat(),
+            format_date(start, start_format),
+            end.isoformat(),
+            format_date(end, "j F Y"),
+        )
 
     @classmethod
     def with_outline_documents(cls, trainings):

@@ -7,9 +7,7 @@ body can ask the same question without asking the database twice.
 from django import template
 from django.conf import settings
 from django.db.models import Q
-from django.template.defaultfilters import date as format_date
 from django.urls import translate_url
-from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
@@ -26,16 +24,6 @@ ACCESSIBILITY_SLUG = "accessibility"
 DOCUMENT_LANGUAGE_NOTES = {
     "en": _("in English"),
     "fr": _("in French"),
-}
-
-# What a reader calls each kind of page in search results; the model's verbose name otherwise.
-PAGE_TYPE_LABELS = {
-    "homepage": _("Home page"),
-    "standardpage": _("Page"),
-    "programmeindexpage": _("Programmes"),
-    "programmepage": _("Programme"),
-    "countryprojectpage": _("Country project"),
-    "trainingoutlinepage": _("Training outline"),
 }
 
 
@@ -287,54 +275,6 @@ def accessibility_page(context):
     return _cached(context, ("accessibility_page", get_language()), compute)
 
 
-@register.simple_tag
-def training_dates(training):
-    """When a training took place, as precisely as it is known, in <time> elements.
-
-    "3–7 May 2010", "28 April – 2 May 2010", "3 May 2010"; "May 2010" when only the month is
-    known; "2010" or "2007–2008" when only the years are.
-    """
-    start, end = training.start_date, training.end_date
-    precision = training.date_precision
-    if not start or precision == "year":
-        year = start.year if start else training.year
-        if end and end.year != year:
-            return format_html(
-                '<time datetime="{}">{}</time>–<time datetime="{}">{}</time>', year, year, end.year, end.year
-            )
-        return format_html('<time datetime="{}">{}</time>', year, year)
-    if precision == "month":
-        if end and (end.year, end.month) != (start.year, start.month):
-            start_format = "F" if end.year == start.year else "F Y"
-            return format_html(
-                '<time datetime="{}">{}</time> – <time datetime="{}">{}</time>',
-                format_date(start, "Y-m"),
-                format_date(start, start_format),
-                format_date(end, "Y-m"),
-                format_date(end, "F Y"),
-            )
-        return format_html('<time datetime="{}">{}</time>', format_date(start, "Y-m"), format_date(start, "F Y"))
-    if not end or end == start:
-        return format_html('<time datetime="{}">{}</time>', start.isoformat(), format_date(start, "j F Y"))
-    if (start.year, start.month) == (end.year, end.month):
-        # Days of one month: no spaces around the dash between two numbers.
-        return format_html(
-            '<time datetime="{}">{}</time>–<time datetime="{}">{}</time>',
-            start.isoformat(),
-            format_date(start, "j"),
-            end.isoformat(),
-            format_date(end, "j F Y"),
-        )
-    start_format = "j F" if start.year == end.year else "j F Y"
-    return format_html(
-        '<time datetime="{}">{}</time> – <time datetime="{}">{}</time>',
-        start.isoformat(),
-        format_date(start, start_format),
-        end.isoformat(),
-        format_date(end, "j F Y"),
-    )
-
-
 @register.simple_tag(takes_context=True)
 def localized_page(context, page):
     """The live translation of a chosen page in the active locale, else the page itself."""
@@ -370,7 +310,7 @@ def page_type_label(page):
     model = page.specific_class if isinstance(page, Page) else type(page)
     if model is None:
         return ""
-    return PAGE_TYPE_LABELS.get(model._meta.model_name) or model._meta.verbose_name.capitalize()
+    return getattr(model, "type_label", None) or model._meta.verbose_name.capitalize()
 
 
 @register.simple_tag(takes_context=True)
