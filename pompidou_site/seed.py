@@ -8,7 +8,6 @@ fixture data as the pages that link to them (see `pdf.py`) and written through D
 """
 
 import json
-import unicodedata
 import uuid
 from collections import Counter, defaultdict
 from datetime import date
@@ -28,7 +27,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Collection, Locale, Orderable, Page, Site, TranslatableMixin
 from wagtail.utils.file import hash_filelike
 
-from .models import Country, FooterText, Partner, SiteSettings
+from .models import Country, FooterText, Partner, SiteSettings, alphabetical
 from .pdf import blocks_from_rich_text, blocks_from_stream, render_outline
 
 SEED_FILE = Path(settings.BASE_DIR) / "fixtures" / "seed_content.json"
@@ -40,11 +39,6 @@ PAGE_META_KEYS = {"key", "type", "children"}
 
 def stable_uuid(kind, key):
     return uuid.uuid5(SEED_NAMESPACE, f"{kind}:{key}")
-
-
-def sort_key(text):
-    """Alphabetical order that ignores accents, so that "Égypte" sorts among the E."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
 
 
 def load_fixture(path=SEED_FILE):
@@ -289,7 +283,7 @@ class SeedLoader:
                 facts.append((labels["participants"], template.format(number=page_spec["participants"])))
         else:
             names = sorted(
-                (self._country_name(code, language) for code in page_spec.get("countries", [])), key=sort_key
+                (self._country_name(code, language) for code in page_spec.get("countries", [])), key=alphabetical
             )
             facts.append((labels["country" if len(names) == 1 else "countries"], ", ".join(names)))
             facts.append((labels["partners"], self._partner_names(page_spec.get("partners"), language)))
