@@ -5,6 +5,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlparse
 
 import pytest
+from bs4 import BeautifulSoup
 
 from django.urls import reverse
 
@@ -20,6 +21,7 @@ from pompidou_site.models import (
     HomePage,
     Partner,
     StandardPage,
+    alphabetical,
 )
 from programmes.models import ProgrammeIndexPage, ProgrammePage
 from trainings.models import TrainingOutlinePage
@@ -586,3 +588,12 @@ def test_a_partner_s_name_is_translated_its_kind_copied_and_its_website_may_be_o
     assert string_paths(translation) == {"name"}
     overridable = OverridableSegment.objects.filter(source=translation.source)
     assert set(overridable.values_list("context__path", flat=True)) == {"website"}
+
+
+@pytest.mark.django_db
+def test_french_country_names_are_in_french_alphabetical_order(client, seeded):
+    soup = BeautifulSoup(client.get("/fr/countries/").content, "html.parser")
+    names = [link.get_text(strip=True) for link in soup.select("main a[href^='/fr/countries/']")]
+    assert "Égypte" in names
+    assert names.index("Égypte") < names.index("Géorgie") < names.index("Ukraine")
+    assert names == sorted(names, key=alphabetical)
