@@ -1,4 +1,5 @@
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +26,10 @@ class LatestUpdatesFeed(Feed):
     def get_object(self, request, *args, **kwargs):
         site = Site.find_for_request(request) or Site.objects.get(is_default_site=True)
         self.request = request
-        return site.root_page.get_translation(Locale.get_active())
+        home = site.root_page.get_translation_or_none(Locale.get_active())
+        if home is None or not home.live:
+            raise Http404("This language has no live home page.")
+        return home
 
     def link(self, home):
         return home.get_url(self.request)

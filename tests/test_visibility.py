@@ -175,3 +175,17 @@ def test_french_pages_are_not_in_english_search_results(client, site_tree):
     assert site_tree.programme_fr.url not in english
     assert site_tree.programme_fr.url in french
     assert site_tree.programme.url not in french
+
+
+def test_a_password_protected_page_asks_in_the_site_layout_and_reveals_nothing(client, site_tree):
+    secret = factories.StandardPageFactory(
+        parent=site_tree.home, title=f"{SECRET_WORD} minutes", slug="minutes", introduction=f"{SECRET_WORD} summary"
+    )
+    PageViewRestriction.objects.create(page=secret, restriction_type=PageViewRestriction.PASSWORD, password="s3cret")
+    response = client.get(secret.url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Password required" in html
+    assert 'id="main-content"' in html
+    assert '<input type="password"' in html
+    assert SECRET_WORD not in html

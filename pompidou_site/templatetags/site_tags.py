@@ -131,6 +131,8 @@ def language_versions(context, error_page=False):
     """
     page = context.get("page")
     request = context.get("request")
+    # Templates pass "" or False alike: one cache entry either way.
+    error_page = bool(error_page)
     is_page = isinstance(page, Page) and page.pk is not None and not error_page
     key = ("language_versions", page.pk if is_page else None, error_page)
 
