@@ -181,3 +181,18 @@ def test_a_country_code_in_lower_case_redirects_to_the_one_address(client, site_
 @pytest.mark.parametrize("url", ["/en/search/?q=prisons", "/health/", "/en/countries/", "/robots.txt"])
 def test_head_requests_are_answered_like_get(client, site_tree, url):
     assert client.head(url).status_code == 200
+
+
+def test_public_pages_send_a_content_security_policy_without_inline_script(client, site_tree):
+    policy = client.get(site_tree.programme.url)["Content-Security-Policy"]
+    directives = dict(directive.strip().split(" ", 1) for directive in policy.split(";") if directive.strip())
+    assert directives["script-src"] == "'self'"
+    assert directives["object-src"] == "'none'"
+    assert "unsafe-inline" not in policy
+
+
+def test_the_admin_is_left_out_of_the_policy(client, superuser):
+    client.force_login(superuser)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert "Content-Security-Policy" not in response
