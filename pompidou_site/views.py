@@ -107,7 +107,15 @@ def country_detail(request, iso_code):
     locale = Locale.get_active()
 
     def pages(related_manager):
-        return related_manager.live().public().filter(locale=locale).defer_streamfields().order_by("path")
+        return (
+            related_manager.live()
+            .public()
+            .filter(locale=locale)
+            .defer_streamfields()
+            .select_related("listing_image")
+            .prefetch_related("listing_image__renditions")
+            .order_by("path")
+        )
 
     context = {
         "country": localized_map([country])[country.pk],

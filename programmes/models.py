@@ -31,7 +31,7 @@ class ProgrammePageQuerySet(PageQuerySet):
             .public()
             .defer_streamfields()
             .select_related("listing_image")
-            .prefetch_related("countries", "partners")
+            .prefetch_related("countries", "partners", "listing_image__renditions")
             .order_by("path")
         )
 
@@ -106,7 +106,8 @@ class ProgrammePage(PeriodMixin, BasePage):
             .live()
             .public()
             .defer_streamfields()
-            .prefetch_related("countries")
+            .select_related("listing_image")
+            .prefetch_related("countries", "listing_image__renditions")
             .order_by("path")
         )
         # Referred to by name: programmes and trainings never import each other.

@@ -21,14 +21,20 @@ def queries_to_render(client, url):
 
 
 def add_listed_pages(tree, numbers):
-    """More programmes, country projects and training outlines, each with countries, partners and a document."""
+    """More programmes, country projects and training outlines, with countries, partners, images and documents."""
     for number in numbers:
         document = factories.CustomDocumentFactory(title=f"Outline {number}")
         programme = factories.ProgrammePageFactory(
-            parent=tree.index, countries=[tree.moldova, tree.romania], partners=[tree.partner]
+            parent=tree.index,
+            countries=[tree.moldova, tree.romania],
+            partners=[tree.partner],
+            listing_image=factories.CustomImageFactory(),
         )
         factories.CountryProjectPageFactory(
-            parent=tree.programme, countries=[tree.romania], status=CountryProjectPage.Status.ONGOING
+            parent=tree.programme,
+            countries=[tree.romania],
+            status=CountryProjectPage.Status.ONGOING,
+            listing_image=factories.CustomImageFactory(),
         )
         factories.TrainingOutlinePageFactory(
             parent=tree.programme,

@@ -153,3 +153,17 @@ def test_server_error_answers_500_with_the_error_page(client):
     soup = soup_of(response)
     assert soup.find("main", id="main-content") is not None
     assert "Simulated failure" not in response.content.decode()
+
+
+def test_a_listing_image_shows_on_the_card_as_decoration_in_modern_formats(client, site_tree):
+    programme = site_tree.programme
+    programme.listing_image = factories.CustomImageFactory()
+    programme.save_revision().publish()
+    card = soup_of(client.get(site_tree.index.url)).find("article", class_="card")
+    picture = card.find("picture")
+    assert picture is not None, "the card shows no image"
+    assert {source["type"] for source in picture.find_all("source")} >= {"image/avif", "image/webp"}
+    image = picture.find("img")
+    assert image["alt"] == ""
+    assert image["width"] and image["height"]
+    assert image["loading"] == "lazy"
