@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -25,10 +26,12 @@ urlpatterns = [
 ]
 
 
+# Addresses in the visitor's language: /en/countries/ and /fr/pays/. Placed before Wagtail's
+# pages, whose slugs must therefore avoid these words.
 urlpatterns += i18n_patterns(
-    path("search/", views.search, name="search"),
-    path("feed/", LatestUpdatesFeed(), name="latest_updates_feed"),
-    path("countries/", views.country_index, name="country_index"),
-    re_path(r"^countries/(?P<iso_code>[A-Za-z]{2})/$", views.country_detail, name="country_detail"),
+    path(_("search/"), views.search, name="search"),
+    path(_("feed/"), LatestUpdatesFeed(), name="latest_updates_feed"),
+    path(_("countries/"), views.country_index, name="country_index"),
+    re_path(_(r"^countries/(?P<iso_code>[A-Za-z]{2})/$"), views.country_detail, name="country_detail"),
     path("", include(wagtail_urls)),
 )

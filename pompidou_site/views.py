@@ -65,7 +65,8 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         # Result pages are endless and say nothing the pages themselves do not.
-        "Disallow: /*/search/",
+        "Disallow: /en/search/",
+        "Disallow: /fr/recherche/",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -192,8 +192,8 @@ def test_the_root_sends_visitors_to_their_browser_language(client, seeded, accep
 
 @pytest.mark.django_db
 def test_non_page_views_switch_language_too(client, seeded):
-    html = client.get("/fr/countries/").content.decode()
-    switcher = collect(client.get("/fr/countries/"))
+    html = client.get("/fr/pays/").content.decode()
+    switcher = collect(client.get("/fr/pays/"))
     assert switcher.switcher_links["en"] == "/en/countries/"
     assert "Pays" in html
 
@@ -245,7 +245,7 @@ def test_search_shows_the_visitor_language_only(client, seeded):
     html = client.get("/en/search/", {"q": "training"}).content.decode()
     assert any(title in html for title in english_titles)
     assert not any(title in html for title in french_titles - english_titles)
-    html = client.get("/fr/search/", {"q": "formation"}).content.decode()
+    html = client.get("/fr/recherche/", {"q": "formation"}).content.decode()
     assert any(title in html for title in french_titles)
     assert not any(title in html for title in english_titles - french_titles)
 
@@ -592,8 +592,8 @@ def test_a_partner_s_name_is_translated_its_kind_copied_and_its_website_may_be_o
 
 @pytest.mark.django_db
 def test_french_country_names_are_in_french_alphabetical_order(client, seeded):
-    soup = BeautifulSoup(client.get("/fr/countries/").content, "html.parser")
-    names = [link.get_text(strip=True) for link in soup.select("main a[href^='/fr/countries/']")]
+    soup = BeautifulSoup(client.get("/fr/pays/").content, "html.parser")
+    names = [link.get_text(strip=True) for link in soup.select("main a[href^='/fr/pays/']")]
     assert "Égypte" in names
     assert names.index("Égypte") < names.index("Géorgie") < names.index("Ukraine")
     assert names == sorted(names, key=alphabetical)

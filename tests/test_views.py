@@ -105,7 +105,7 @@ def test_country_page_in_french_shows_french_pages(client, site_tree):
     moldova_fr = site_tree.moldova.copy_for_translation(site_tree.home_fr.locale)
     moldova_fr.name = "République de Moldova"
     moldova_fr.save()
-    response = client.get("/fr/countries/MD/")
+    response = client.get("/fr/pays/MD/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "République de Moldova" in html
@@ -173,9 +173,9 @@ def test_a_quoted_phrase_is_searched_as_a_phrase(client, site_tree):
 
 
 def test_a_country_code_in_lower_case_redirects_to_the_one_address(client, site_tree):
-    response = client.get("/fr/countries/md/")
+    response = client.get("/fr/pays/md/")
     assert response.status_code == 301
-    assert response["Location"] == "/fr/countries/MD/"
+    assert response["Location"] == "/fr/pays/MD/"
 
 
 @pytest.mark.parametrize("url", ["/en/search/?q=prisons", "/health/", "/en/countries/", "/robots.txt"])

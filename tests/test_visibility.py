@@ -162,7 +162,7 @@ def test_hidden_pages_do_not_show_their_content_to_a_visitor(client, hidden_page
 
 def test_each_language_feed_lists_its_own_pages_only(client, site_tree):
     english = client.get("/en/feed/").content.decode()
-    french = client.get("/fr/feed/").content.decode()
+    french = client.get("/fr/flux/").content.decode()
     assert "<language>en</language>" in english and "<language>fr</language>" in french
     assert site_tree.programme.url in english and site_tree.programme_fr.url not in english
     assert site_tree.programme_fr.url in french and site_tree.programme.url not in french
@@ -170,7 +170,7 @@ def test_each_language_feed_lists_its_own_pages_only(client, site_tree):
 
 def test_french_pages_are_not_in_english_search_results(client, site_tree):
     english = client.get("/en/search/", {"q": "Prisons"}).content.decode()
-    french = client.get("/fr/search/", {"q": "Prisons"}).content.decode()
+    french = client.get("/fr/recherche/", {"q": "Prisons"}).content.decode()
     assert site_tree.programme.url in english
     assert site_tree.programme_fr.url not in english
     assert site_tree.programme_fr.url in french
