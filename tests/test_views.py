@@ -1,6 +1,7 @@
 """The views outside the page tree: health, search, countries, robots.txt and the sitemap."""
 
 import pytest
+from defusedxml.ElementTree import fromstring as parse_xml
 
 from django.test import Client
 
@@ -196,3 +197,19 @@ def test_the_admin_is_left_out_of_the_policy(client, superuser):
     response = client.get("/admin/")
     assert response.status_code == 200
     assert "Content-Security-Policy" not in response
+
+
+def test_sitemap_pairs_each_page_with_its_translations(client, site_tree):
+    namespaces = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    root = parse_xml(client.get("/sitemap.xml").content)
+    alternates = {
+        url.find("s:loc", namespaces).text: {
+            link.get("hreflang"): link.get("href") for link in url.findall("x:link", namespaces)
+        }
+        for url in root.findall("s:url", namespaces)
+    }
+    english, french = site_tree.programme.get_full_url(), site_tree.programme_fr.get_full_url()
+    expected = {"en": english, "fr": french, "x-default": english}
+    assert alternates[english] == expected
+    assert alternates[french] == expected
+    assert alternates[site_tree.country_project.get_full_url()] == {}, "a page in one language has no alternates"
