@@ -30,6 +30,11 @@ ENV PATH="/opt/venv/bin:$PATH" \
     MEDIA_ROOT=/app/media \
     PORT=8000
 
+# pg_dump and pg_restore, for `manage.py backup_site` and `restore_site` run inside the container.
+RUN apt-get update \
+    && apt-get install --yes --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system --gid 1000 pompidou \
     && useradd --system --uid 1000 --gid pompidou --home-dir /app --no-create-home \
        --shell /usr/sbin/nologin pompidou

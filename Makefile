@@ -64,6 +64,20 @@ run: seed admin ## Set everything up (venv, migrate, seed, admin), then serve ht
 	@echo "Site: http://127.0.0.1:$(PORT)/  Admin: http://127.0.0.1:$(PORT)/admin/ (development only)"
 	$(MANAGE_DEV) runserver 127.0.0.1:$(PORT)
 
+## ---- Backups ----------------------------------------------------------------------------------
+# The settings module and DATABASE_URL, MEDIA_ROOT and BACKUP_DIR come from the environment, so that
+# the same targets back up the development site or, with production settings, the real one.
+BACKUP_SETTINGS ?= $(DEV_SETTINGS)
+MANAGE_BACKUP := DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-$(BACKUP_SETTINGS)} $(BIN)/python manage.py
+
+.PHONY: backup
+backup: venv ## Back up the database and media together into BACKUP_DIR (default backups/)
+	$(MANAGE_BACKUP) backup_site
+
+.PHONY: restore
+restore: venv ## Restore the newest backup (or STAMP=...) over the database and media: asks first unless CI
+	$(MANAGE_BACKUP) restore_site $(if $(STAMP),--stamp $(STAMP)) $(if $(CI),--noinput)
+
 ## ---- Quality --------------------------------------------------------------------------------
 
 # pytest exits 5 when it collected no test: make treats that as a failure, as it should.

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "csp",
+    "dbbackup",
 ]
 
 MIDDLEWARE = [
@@ -148,10 +149,19 @@ STATICFILES_FINDERS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Backups (`manage.py backup_site`, django-dbbackup) go to their own storage, never into media.
+BACKUP_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": os.environ.get("BACKUP_DIR", str(BASE_DIR / "backups"))},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "dbbackup": BACKUP_STORAGE,
 }
+DBBACKUP_CLEANUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
+# A failed backup is reported by the command's exit status and the logs, not by a mail of its own.
+DBBACKUP_SEND_EMAIL = False
 
 # Security: on unless an environment explicitly relaxes it.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -17,6 +17,7 @@ LANGUAGE_COOKIE_SECURE = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "dbbackup": BACKUP_STORAGE,  # noqa: F405
 }
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
