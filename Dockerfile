@@ -17,8 +17,9 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
 
 # Every requirement ships a wheel for this platform (psycopg[binary] bundles libpq), so no compiler.
 RUN python -m venv /opt/venv
-COPY requirements.txt /tmp/requirements.txt
-RUN /opt/venv/bin/pip install --requirement /tmp/requirements.txt
+# The lock pins every package, transitive ones included, with its hashes: pip refuses any other file.
+COPY requirements.lock /tmp/requirements.lock
+RUN /opt/venv/bin/pip install --require-hashes --requirement /tmp/requirements.lock
 
 # ---- Runtime -----------------------------------------------------------------------------------
 FROM python:3.11-slim AS runtime

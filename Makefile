@@ -36,14 +36,39 @@ help: ## List the targets
 ## ---- Environment ---------------------------------------------------------------------------
 
 .PHONY: venv
-venv: $(REQUIREMENTS_STAMP) ## Create .venv and install requirements-dev.txt (again only when a requirements file changes)
+venv: $(REQUIREMENTS_STAMP) ## Create .venv and install requirements-dev.lock with hash checking (again only when a lock changes)
 
-$(REQUIREMENTS_STAMP): requirements.txt requirements-dev.txt
+# What is installed is the lock, every package pinned with its hashes: pip refuses any file whose
+# hash differs. requirements*.txt say what we chose; `make lock` derives the locks from them.
+$(REQUIREMENTS_STAMP): requirements.lock requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 		|| { echo "Python 3.11 or newer is needed: run make with PYTHON=/path/to/python3.11" >&2; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --disable-pip-version-check --quiet --requirement requirements-dev.txt
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet --require-hashes --requirement requirements-dev.lock
 	@touch $@
+
+# uv resolves for every platform (--universal), so a lock made on Linux installs on a Mac too, and
+# keeps the versions already locked unless requirements*.txt ask for others.
+LOCK_COMPILE = $(abspath $(BIN))/uv pip compile --quiet --generate-hashes --universal --python-version 3.11 \
+	--custom-compile-command "make lock"
+define compile_locks
+	cd $(1) && $(LOCK_COMPILE) requirements.txt --output-file requirements.lock \
+		&& $(LOCK_COMPILE) requirements-dev.txt --constraint requirements.lock --output-file requirements-dev.lock
+endef
+
+.PHONY: lock
+lock: venv ## Re-compile requirements.lock and requirements-dev.lock (with hashes) after changing requirements*.txt
+	$(call compile_locks,.)
+
+.PHONY: lock-check
+lock-check: venv ## Fail if the locks do not match requirements*.txt (run make lock)
+	@scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT \
+		&& cp requirements.txt requirements-dev.txt requirements.lock requirements-dev.lock "$$scratch" \
+		&& $(call compile_locks,"$$scratch") \
+		&& diff -u requirements.lock "$$scratch/requirements.lock" \
+		&& diff -u requirements-dev.lock "$$scratch/requirements-dev.lock" \
+		|| { echo "requirements*.lock do not match requirements*.txt: run make lock and commit." >&2; exit 1; }
+	@echo "The locks match requirements*.txt."
 
 ## ---- Running locally ------------------------------------------------------------------------
 
