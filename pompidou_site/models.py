@@ -410,3 +410,33 @@ class FeedbackFormPage(EmailFormMixin, FormMixin, BasePage):
             # The submission is already stored: the visitor is thanked, the secretariat reads it in
             # the admin, and the operator learns from the log that mail is failing.
             logger.exception("Could not e-mail the submission of form page %s", self.pk)
+
+
+class DocumentDownloadCount(models.Model):
+    """How many times a public document was downloaded in one month, from the site in one language.
+
+    Only counts: no cookie, no address, no user agent, nothing that says who downloaded. The
+    language is that of the pages the visitor came from, blank when it is not known.
+    """
+
+    document = models.ForeignKey(
+        settings.WAGTAILDOCS_DOCUMENT_MODEL,
+        verbose_name=_("document"),
+        on_delete=models.CASCADE,
+        related_name="download_counts",
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month counted."))
+    language = models.CharField(_("language"), max_length=8, choices=settings.WAGTAIL_CONTENT_LANGUAGES, blank=True)
+    downloads = models.PositiveIntegerField(_("downloads"), default=0)
+
+    class Meta:
+        verbose_name = _("document download count")
+        verbose_name_plural = _("document download counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "month", "language"], name="unique_download_count_per_document_month_language"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.document} {self.month:%Y-%m} {self.language or '-'}: {self.downloads}"

@@ -8,12 +8,14 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import views
+from . import download_statistics, views
 from .feeds import LatestUpdatesFeed
 from .sitemaps import BilingualSitemap
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    # Wagtail's document view, counting downloads; its own pattern below still names the address.
+    re_path(r"^documents/(\d+)/(.*)$", download_statistics.serve_document),
     path("documents/", include(wagtaildocs_urls)),
     path("health/", views.health, name="health"),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": BilingualSitemap}}, name="sitemap"),

@@ -1,9 +1,12 @@
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import Country, FooterText, Partner
+from .reports import DocumentDownloadsMenuItem, DocumentDownloadsReportView
 
 # Short lists searched by name: plain database filtering, which behaves the same on SQLite and
 # PostgreSQL (the SQLite full-text backend cannot restrict a search to some fields).
@@ -47,3 +50,29 @@ class TaxonomyGroup(SnippetViewSetGroup):
 
 
 register_snippet(TaxonomyGroup)
+
+
+# ---- Download statistics: the document downloads report, under Reports ----
+
+
+@hooks.register("register_admin_urls")
+def register_document_downloads_report_urls():
+    return [
+        path("reports/document-downloads/", DocumentDownloadsReportView.as_view(), name="document_downloads_report"),
+        path(
+            "reports/document-downloads/results/",
+            DocumentDownloadsReportView.as_view(results_only=True),
+            name="document_downloads_report_results",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_document_downloads_report_menu_item():
+    return DocumentDownloadsMenuItem(
+        _("Document downloads"),
+        reverse("document_downloads_report"),
+        name="document-downloads",
+        icon_name="download",
+        order=1200,
+    )
