@@ -1,8 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import editing
 from .models import Country, FooterText, Partner
 
 # Short lists searched by name: plain database filtering, which behaves the same on SQLite and
@@ -47,3 +49,14 @@ class TaxonomyGroup(SnippetViewSetGroup):
 
 
 register_snippet(TaxonomyGroup)
+
+
+# Editing comfort: moderation that never ends in a server error, the moderator's request shown to
+# the editor, and the pages that may be out of date on the dashboard.
+hooks.register("before_edit_page", editing.refuse_unavailable_workflow_action)
+hooks.register("before_edit_page", editing.show_requested_changes)
+
+
+@hooks.register("construct_homepage_panels")
+def add_pages_due_for_review_panel(request, panels):
+    panels.append(editing.PagesDueForReviewPanel())
