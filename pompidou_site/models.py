@@ -62,6 +62,13 @@ class CustomDocument(AbstractDocument):
     admin_form_fields = (*Document.admin_form_fields, "language")
 
     @property
+    def is_public(self):
+        """False for a document in a restricted collection ("Secretariat only"): never listed or linked."""
+        from .documents import is_public_document
+
+        return is_public_document(self)
+
+    @property
     def file_type(self):
         """The extension in capitals, as readers know it: PDF, DOCX."""
         return self.file_extension.upper()

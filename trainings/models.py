@@ -13,6 +13,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from pompidou_site.blocks import RICH_TEXT_FEATURES, DocumentBlock
+from pompidou_site.documents import public_documents
 from pompidou_site.models import DEFAULT_LOCALE, BasePage
 
 from .blocks import SessionBlock
@@ -220,7 +221,8 @@ class TrainingOutlinePage(BasePage):
             for training in trainings
         }
         document_ids = {value.get("document") for values in raw_blocks.values() for value in values} - {None}
-        documents = get_document_model().objects.in_bulk(document_ids) if document_ids else {}
+        # Documents of the private collection are never offered to the public.
+        documents = public_documents(get_document_model().objects.all()).in_bulk(document_ids) if document_ids else {}
         return [
             {
                 "page": training,

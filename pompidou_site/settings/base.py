@@ -254,3 +254,7 @@ WAGTAIL_AUTOSAVE_INTERVAL = 0
 # A page renamed or moved keeps its old address: Wagtail records a permanent redirect (the default,
 # stated here because the site relies on it). Moderators manage the redirects.
 WAGTAILREDIRECTS_AUTO_CREATE = True
+# Uploads made from a page's chooser go to "Training outlines" (documents) and "Images" unless the
+# editor picks another collection (pompidou_site/media_forms.py; the collections come from a migration).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "pompidou_site.media_forms.DocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "pompidou_site.media_forms.ImageForm"
