@@ -399,3 +399,16 @@ def test_the_review_list_is_one_limited_query(site_tree, django_assert_num_queri
     assert 0 < len(pages) <= REVIEW_PANEL_LIMIT
     # Never reviewed first.
     assert pages[0]["last_reviewed"] is None
+
+
+def test_the_help_is_in_french_for_a_french_speaking_editor(client, superuser, site_tree):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(superuser)
+    profile.preferred_language = "fr"
+    profile.save()
+    client.force_login(superuser)
+    html = client.get(add_url(site_tree.programme, CountryProjectPage)).content.decode()
+    assert "La dernière partie de l’adresse web de la page" in html
+    assert "pendant qu’il se déroule" in html
+    assert "Pour les moteurs de recherche" in html
