@@ -1,5 +1,9 @@
 """StreamField blocks shared by every section. Each block renders with its own template."""
 
+import os
+import re
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +18,13 @@ RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "d
 
 
 class HeadingBlock(blocks.StructBlock):
-    text = blocks.CharBlock(max_length=200, label=_("Text"))
-    level = blocks.ChoiceBlock(choices=HEADING_LEVELS, default="h2", label=_("Level"))
+    text = blocks.CharBlock(max_length=200, label=_("Text"), help_text=_("The words of the heading, short and plain."))
+    level = blocks.ChoiceBlock(
+        choices=HEADING_LEVELS,
+        default="h2",
+        label=_("Level"),
+        help_text=_("Level 2 for a main section; level 3 or 4 for a part within it."),
+    )
 
     class Meta:
         icon = "title"
@@ -38,10 +47,60 @@ class ParagraphBlock(blocks.RichTextBlock):
         preview_value = "<p>The training builds capacity for drug policy management.</p>"
 
 
+def _comparable(text):
+    """Text as a reader hears it: accents, case, punctuation and separators set aside."""
+    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode().casefold()
+    return "".join(character for character in text if character.isalnum())
+
+
+def alt_text_repeats_name(alt_text, image):
+    """Whether alternative text only repeats the image's title or file name ("IMG_0042.jpg")."""
+    alt = _comparable(alt_text)
+    if not alt or image is None:
+        return False
+    file_name = os.path.basename(getattr(image.file, "name", "") or "")
+    stem, extension = os.path.splitext(file_name)
+    # The storage adds "_" and seven characters when a file of the same name exists: IMG_0042_a1B2c3D.jpg.
+    uploaded_stem = re.sub(r"_[A-Za-z0-9]{7}$", "", stem)
+    names = {image.title, file_name, stem, uploaded_stem, uploaded_stem + extension}
+    return alt in {_comparable(name) for name in names if name}
+
+
+ALT_TEXT_REPEATS_NAME = _(
+    "The alternative text repeats the image's title or file name, which tells a reader who cannot see "
+    "the image nothing. Describe what the image shows, or mark it as decorative."
+)
+
+
+class AltTextImageBlock(ImageBlock):
+    """Wagtail's ImageBlock (alt text unless decorative) that also refuses alt text that is only the
+    image's title or file name. It is stored as a plain ImageBlock, so no migration depends on it."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        # Like Wagtail's own check for missing alt text, a draft may be saved; publishing needs it right.
+        if self.is_deferred_validation:
+            return value
+        if value and not value.decorative and alt_text_repeats_name(value.contextual_alt_text, value):
+            raise StructBlockValidationError(block_errors={"alt_text": ValidationError(ALT_TEXT_REPEATS_NAME)})
+        return value
+
+
 class CaptionedImageBlock(blocks.StructBlock):
-    # Wagtail's ImageBlock asks for alt text unless the editor marks the image as decorative.
-    image = ImageBlock(label=_("Image"))
-    caption = blocks.CharBlock(required=False, max_length=250, label=_("Caption"))
+    # Alt text unless the editor marks the image as decorative; never just the title or file name.
+    image = AltTextImageBlock(
+        label=_("Image"),
+        help_text=_(
+            "Choose the image, then describe what it shows for readers who cannot see it (alt text), "
+            "or tick “decorative” if it adds nothing to the text."
+        ),
+    )
+    caption = blocks.CharBlock(
+        required=False,
+        max_length=250,
+        label=_("Caption"),
+        help_text=_("Optional. Shown under the image, for example the place and date or the photographer."),
+    )
 
     class Meta:
         icon = "image"
@@ -51,8 +110,13 @@ class CaptionedImageBlock(blocks.StructBlock):
 
 
 class QuoteBlock(blocks.StructBlock):
-    quote = blocks.TextBlock(label=_("Quote"))
-    attribution = blocks.CharBlock(required=False, max_length=200, label=_("Attribution"))
+    quote = blocks.TextBlock(label=_("Quote"), help_text=_("The words quoted, without quotation marks."))
+    attribution = blocks.CharBlock(
+        required=False,
+        max_length=200,
+        label=_("Attribution"),
+        help_text=_("Optional. Who said or wrote it, for example a name and role."),
+    )
 
     class Meta:
         icon = "openquote"
@@ -65,7 +129,10 @@ class QuoteBlock(blocks.StructBlock):
 class DocumentBlock(blocks.StructBlock):
     """A download shown with its title, file type, size and language before the click."""
 
-    document = DocumentChooserBlock(label=_("Document"))
+    document = DocumentChooserBlock(
+        label=_("Document"),
+        help_text=_("Choose a document already uploaded, or upload a new one (PDF, Word, Excel…)."),
+    )
     title = blocks.CharBlock(
         required=False,
         max_length=255,
@@ -83,10 +150,18 @@ class DocumentBlock(blocks.StructBlock):
 class LinkBlock(blocks.StructBlock):
     """A "more information" link to a page of this site, a document or an external site."""
 
-    text = blocks.CharBlock(max_length=255, label=_("Link text"))
-    page = blocks.PageChooserBlock(required=False, label=_("Page"))
-    document = DocumentChooserBlock(required=False, label=_("Document"))
-    url = blocks.URLBlock(required=False, label=_("External address"))
+    text = blocks.CharBlock(
+        max_length=255,
+        label=_("Link text"),
+        help_text=_("The words readers click, saying where the link goes, such as “Report of the 2012 training”."),
+    )
+    page = blocks.PageChooserBlock(required=False, label=_("Page"), help_text=_("A page of this site…"))
+    document = DocumentChooserBlock(required=False, label=_("Document"), help_text=_("…or a document…"))
+    url = blocks.URLBlock(
+        required=False,
+        label=_("External address"),
+        help_text=_("…or the full address of another website, starting with https://."),
+    )
 
     class Meta:
         icon = "link"

@@ -32,6 +32,14 @@ logger = logging.getLogger(__name__)
 class CustomImage(AbstractImage):
     admin_form_fields = Image.admin_form_fields
 
+    def clean(self):
+        super().clean()
+        # The description is the image's default alternative text: it must say what the image shows.
+        from .blocks import ALT_TEXT_REPEATS_NAME, alt_text_repeats_name
+
+        if alt_text_repeats_name(self.description, self):
+            raise ValidationError({"description": ALT_TEXT_REPEATS_NAME})
+
 
 class CustomRendition(AbstractRendition):
     image = models.ForeignKey(CustomImage, on_delete=models.CASCADE, related_name="renditions")
@@ -54,6 +62,13 @@ class CustomDocument(AbstractDocument):
     admin_form_fields = (*Document.admin_form_fields, "language")
 
     @property
+    def is_public(self):
+        """False for a document in a restricted collection ("Secretariat only"): never listed or linked."""
+        from .documents import is_public_document
+
+        return is_public_document(self)
+
+    @property
     def file_type(self):
         """The extension in capitals, as readers know it: PDF, DOCX."""
         return self.file_extension.upper()
@@ -64,14 +79,21 @@ class Country(TranslatableMixin, index.Indexed, models.Model):
         EUROPE = "europe", _("Europe")
         MENA = "mena", _("Middle East and North Africa")
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("The country's usual name, such as Republic of Moldova.")
+    )
     iso_code = models.CharField(
         _("ISO 3166-1 code"),
         max_length=2,
         validators=[RegexValidator(r"^[A-Z]{2}$", _("Two capital letters, such as MD for Moldova."))],
         help_text=_("The two-letter code of ISO 3166-1, such as MD for the Republic of Moldova."),
     )
-    region = models.CharField(_("region"), max_length=16, choices=Region.choices)
+    region = models.CharField(
+        _("region"),
+        max_length=16,
+        choices=Region.choices,
+        help_text=_("The region under which the country is listed."),
+    )
 
     panels = [FieldPanel("name"), FieldPanel("iso_code"), FieldPanel("region")]
     # A country's code and region are facts, not words: every language's version copies them.
@@ -107,9 +129,23 @@ class Partner(TranslatableMixin, index.Indexed, models.Model):
         NGO = "ngo", _("Non-governmental organisation")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("name"), max_length=255)
-    website = models.URLField(_("website"), blank=True)
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.OTHER)
+    name = models.CharField(
+        _("name"),
+        max_length=255,
+        help_text=_(
+            "The organisation's full name, as it writes it, such as Polish National Office of Drug Prevention."
+        ),
+    )
+    website = models.URLField(
+        _("website"), blank=True, help_text=_("Optional. The full address of its website, starting with https://.")
+    )
+    kind = models.CharField(
+        _("kind"),
+        max_length=32,
+        choices=Kind.choices,
+        default=Kind.OTHER,
+        help_text=_("What sort of organisation it is."),
+    )
 
     panels = [FieldPanel("name"), FieldPanel("website"), FieldPanel("kind")]
     # The website is copied but a translator may give the partner's address in that language;
@@ -139,8 +175,14 @@ class FooterText(TranslatableMixin, models.Model):
     Group's website in that language. Translated like any snippet; language-neutral contact details
     (e-mail, telephone, social networks) are site settings."""
 
-    body = RichTextField(_("footer text"), features=["bold", "italic", "link"])
-    postal_address = models.TextField(_("postal address"), blank=True)
+    body = RichTextField(
+        _("footer text"),
+        features=["bold", "italic", "link"],
+        help_text=_("A few words shown at the bottom of every page in this language."),
+    )
+    postal_address = models.TextField(
+        _("postal address"), blank=True, help_text=_("Optional. One line per line of the address.")
+    )
     website_url = models.URLField(
         _("organisation website"),
         blank=True,
@@ -160,14 +202,24 @@ class FooterText(TranslatableMixin, models.Model):
         return str(_("Footer text ({language})")).format(language=self.locale.get_display_name())
 
 
+SOCIAL_LINK_HELP = _("Optional. The full address of the Group's page there; leave blank to show no link.")
+
+
 @register_setting(icon="site")
 class SiteSettings(BaseSiteSetting):
-    contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    contact_phone = models.CharField(_("contact telephone"), max_length=40, blank=True)
-    x_url = models.URLField(_("X (Twitter)"), blank=True)
-    linkedin_url = models.URLField(_("LinkedIn"), blank=True)
-    youtube_url = models.URLField(_("YouTube"), blank=True)
-    facebook_url = models.URLField(_("Facebook"), blank=True)
+    contact_email = models.EmailField(
+        _("contact e-mail"), blank=True, help_text=_("The secretariat's address, shown in the footer.")
+    )
+    contact_phone = models.CharField(
+        _("contact telephone"),
+        max_length=40,
+        blank=True,
+        help_text=_("With the country code, such as +33 3 88 41 20 00."),
+    )
+    x_url = models.URLField(_("X (Twitter)"), blank=True, help_text=SOCIAL_LINK_HELP)
+    linkedin_url = models.URLField(_("LinkedIn"), blank=True, help_text=SOCIAL_LINK_HELP)
+    youtube_url = models.URLField(_("YouTube"), blank=True, help_text=SOCIAL_LINK_HELP)
+    facebook_url = models.URLField(_("Facebook"), blank=True, help_text=SOCIAL_LINK_HELP)
 
     panels = [
         MultiFieldPanel([FieldPanel("contact_email"), FieldPanel("contact_phone")], heading=_("Contact")),
@@ -226,8 +278,12 @@ def alphabetical(text):
 class PeriodMixin(models.Model):
     """A period in whole years, such as 2007–2008; the end is blank while it runs."""
 
-    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
-    end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(
+        _("start year"), null=True, blank=True, help_text=_("The year it began, such as 2011.")
+    )
+    end_year = models.PositiveSmallIntegerField(
+        _("end year"), null=True, blank=True, help_text=_("The year it ended; leave blank while it is still running.")
+    )
 
     period_panel = FieldRowPanel([FieldPanel("start_year"), FieldPanel("end_year")], heading=_("Period"))
 
@@ -267,19 +323,59 @@ class BasePage(Page):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_(
+            "Optional. A picture shown beside this page where it is listed. It is decorative there: "
+            "its alternative text is not read out."
+        ),
     )
     listing_summary = models.CharField(
         _("listing summary"),
         max_length=300,
         blank=True,
-        help_text=_("Replaces the introduction where this page is listed."),
+        help_text=_("Optional. Replaces the introduction where this page is listed."),
+    )
+    last_reviewed = models.DateField(
+        _("last reviewed"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day someone last checked that this page is still correct. Pages not reviewed for a "
+            "year are listed on the dashboard."
+        ),
     )
 
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    # Wagtail's own panels, with help in plain words instead of its technical slug description.
     promote_panels = [
-        *Page.promote_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel(
+                    "slug",
+                    help_text=_(
+                        "The last part of the page's web address, in lower case with hyphens, such as "
+                        "“drugs-in-prisons”. Changing it on a published page keeps the old address working."
+                    ),
+                ),
+                FieldPanel(
+                    "seo_title",
+                    help_text=_(
+                        "Optional. A title for search engines and browser tabs, if the page title is too long."
+                    ),
+                ),
+                FieldPanel(
+                    "search_description",
+                    help_text=_("Optional. One or two sentences shown under the title in search engines' results."),
+                ),
+            ],
+            heading=_("For search engines"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("show_in_menus", help_text=_("Tick to list this page in the site's main menu."))],
+            heading=_("For site menus"),
+        ),
         MultiFieldPanel([FieldPanel("listing_image"), FieldPanel("listing_summary")], heading=_("Listings")),
     ]
+    settings_panels = [*Page.settings_panels, FieldPanel("last_reviewed")]
     search_fields = [
         *Page.search_fields,
         index.SearchField("introduction"),
@@ -301,10 +397,13 @@ class BasePage(Page):
         return self.search_description or self.listing_text
 
 
+BODY_HELP = _("The text of the page: add headings, paragraphs, images, quotes, documents and links with the + button.")
+
+
 class HomePage(BasePage):
     type_label = _("Home page")
     page_description = _("The home page of a language: the programmes and the latest updates.")
-    body = StreamField(body_blocks(), blank=True, verbose_name=_("body"))
+    body = StreamField(body_blocks(), blank=True, verbose_name=_("body"), help_text=BODY_HELP)
 
     content_panels = [*BasePage.content_panels, FieldPanel("body")]
     search_fields = [*BasePage.search_fields, index.SearchField("body")]
@@ -335,10 +434,9 @@ class HomePage(BasePage):
 class StandardPage(BasePage):
     type_label = _("Page")
     page_description = _("A page of text, such as the accessibility statement or an about page.")
-    body = StreamField(body_blocks(), blank=True, verbose_name=_("body"))
-    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
+    body = StreamField(body_blocks(), blank=True, verbose_name=_("body"), help_text=BODY_HELP)
 
-    content_panels = [*BasePage.content_panels, FieldPanel("body"), FieldPanel("last_reviewed")]
+    content_panels = [*BasePage.content_panels, FieldPanel("body")]
     search_fields = [*BasePage.search_fields, index.SearchField("body")]
 
     parent_page_types = ["pompidou_site.HomePage", "pompidou_site.StandardPage"]
@@ -373,8 +471,12 @@ class FeedbackFormPage(EmailFormMixin, FormMixin, BasePage):
     type_label = _("Form")
     page_description = _("A form for visitors to write to the secretariat, such as to report a problem.")
     form_builder = FeedbackFormBuilder
-    body = StreamField(body_blocks(), blank=True, verbose_name=_("body"))
-    thank_you_text = models.TextField(_("thank-you text"), blank=True, help_text=_("Shown once the form is sent."))
+    body = StreamField(body_blocks(), blank=True, verbose_name=_("body"), help_text=BODY_HELP)
+    thank_you_text = models.TextField(
+        _("thank-you text"),
+        blank=True,
+        help_text=_("Shown to the visitor once the form is sent, such as “Thank you, we will reply within a week.”"),
+    )
 
     content_panels = [
         *BasePage.content_panels,

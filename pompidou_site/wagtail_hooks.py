@@ -5,6 +5,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import editing
 from .models import Country, FooterText, Partner
 from .reports import DocumentDownloadsMenuItem, DocumentDownloadsReportView
 
@@ -76,3 +77,14 @@ def register_document_downloads_report_menu_item():
         icon_name="download",
         order=1200,
     )
+
+
+# Editing comfort: moderation that never ends in a server error, the moderator's request shown to
+# the editor, and the pages that may be out of date on the dashboard.
+hooks.register("before_edit_page", editing.refuse_unavailable_workflow_action)
+hooks.register("before_edit_page", editing.show_requested_changes)
+
+
+@hooks.register("construct_homepage_panels")
+def add_pages_due_for_review_panel(request, panels):
+    panels.append(editing.PagesDueForReviewPanel())

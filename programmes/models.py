@@ -12,7 +12,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from pompidou_site.blocks import body_blocks, related_blocks
-from pompidou_site.models import DEFAULT_LOCALE, BasePage, PeriodMixin
+from pompidou_site.models import BODY_HELP, DEFAULT_LOCALE, BasePage, PeriodMixin
 
 # wagtail-localize leaves many-to-many fields out of a translation unless told: every language's
 # page lists the same countries and partners (of the default locale), copied on each sync.
@@ -36,6 +36,9 @@ class ProgrammePageQuerySet(PageQuerySet):
         )
 
 
+PARTNERS_HELP = _("Tick every partner organisation. Missing one? Add it under Taxonomy › Partners.")
+
+
 class ProgrammeIndexPage(BasePage):
     type_label = _("Programmes")
     page_description = _("Lists every programme with its summary, countries and period.")
@@ -57,27 +60,48 @@ class ProgrammePage(PeriodMixin, BasePage):
     type_label = _("Programme")
     page_description = _("A training or co-operation programme, with its country projects and training outlines.")
 
-    body = StreamField(body_blocks(), blank=True, verbose_name=_("body"))
+    body = StreamField(body_blocks(), blank=True, verbose_name=_("body"), help_text=BODY_HELP)
     countries = ParentalManyToManyField(
-        "pompidou_site.Country", blank=True, related_name="programmes", limit_choices_to=DEFAULT_LOCALE
+        "pompidou_site.Country",
+        verbose_name=_("countries"),
+        blank=True,
+        related_name="programmes",
+        limit_choices_to=DEFAULT_LOCALE,
+        help_text=_("Tick every country taking part. Missing one? Add it under Taxonomy › Countries."),
     )
     partners = ParentalManyToManyField(
-        "pompidou_site.Partner", blank=True, related_name="programmes", limit_choices_to=DEFAULT_LOCALE
+        "pompidou_site.Partner",
+        verbose_name=_("partners"),
+        blank=True,
+        related_name="programmes",
+        limit_choices_to=DEFAULT_LOCALE,
+        help_text=PARTNERS_HELP,
     )
     related = StreamField(
         related_blocks(),
         blank=True,
         verbose_name=_("related documents and links"),
+        help_text=_("Optional. Reports, outlines and websites listed at the end of the page."),
     )
-    contact_name = models.CharField(_("contact name"), max_length=255, blank=True)
-    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_name = models.CharField(
+        _("contact name"),
+        max_length=255,
+        blank=True,
+        help_text=_("Optional. The person readers may write to about this programme."),
+    )
+    contact_email = models.EmailField(
+        _("contact e-mail"), blank=True, help_text=_("Optional. Their e-mail address, shown on the page.")
+    )
 
     content_panels = [
         *BasePage.content_panels,
         PeriodMixin.period_panel,
         FieldPanel("body"),
         MultiFieldPanel(
-            [FieldPanel("countries", widget=forms.CheckboxSelectMultiple), FieldPanel("partners")],
+            [
+                FieldPanel("countries", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("partners", widget=forms.CheckboxSelectMultiple),
+            ],
             heading=_("Countries and partners"),
         ),
         FieldPanel("related"),
@@ -133,22 +157,48 @@ class CountryProjectPage(PeriodMixin, BasePage):
     type_label = _("Country project")
     page_description = _("A programme's project in one country, or in several for a regional project.")
 
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PLANNED)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.PLANNED,
+        help_text=_(
+            "“To come” before the project starts, “Ongoing” while it runs, “Completed” once it has ended. "
+            "Readers see it as a label."
+        ),
+    )
     countries = ParentalManyToManyField(
-        "pompidou_site.Country", related_name="country_projects", limit_choices_to=DEFAULT_LOCALE
+        "pompidou_site.Country",
+        verbose_name=_("countries"),
+        related_name="country_projects",
+        limit_choices_to=DEFAULT_LOCALE,
+        help_text=_("The country of the project; tick several for a regional project."),
     )
     partners = ParentalManyToManyField(
-        "pompidou_site.Partner", blank=True, related_name="country_projects", limit_choices_to=DEFAULT_LOCALE
+        "pompidou_site.Partner",
+        verbose_name=_("partners"),
+        blank=True,
+        related_name="country_projects",
+        limit_choices_to=DEFAULT_LOCALE,
+        help_text=PARTNERS_HELP,
     )
-    body = StreamField(body_blocks(), blank=True, verbose_name=_("body"))
-    documents = StreamField(related_blocks(), blank=True, verbose_name=_("documents and links"))
+    body = StreamField(body_blocks(), blank=True, verbose_name=_("body"), help_text=BODY_HELP)
+    documents = StreamField(
+        related_blocks(),
+        blank=True,
+        verbose_name=_("documents and links"),
+        help_text=_("Optional. The project's reports and links, listed at the end of the page."),
+    )
 
     content_panels = [
         *BasePage.content_panels,
         FieldPanel("status"),
         PeriodMixin.period_panel,
         MultiFieldPanel(
-            [FieldPanel("countries", widget=forms.CheckboxSelectMultiple), FieldPanel("partners")],
+            [
+                FieldPanel("countries", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("partners", widget=forms.CheckboxSelectMultiple),
+            ],
             heading=_("Countries and partners"),
         ),
         FieldPanel("body"),

@@ -13,6 +13,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from pompidou_site.blocks import RICH_TEXT_FEATURES, DocumentBlock
+from pompidou_site.documents import public_documents
 from pompidou_site.models import DEFAULT_LOCALE, BasePage
 
 from .blocks import SessionBlock
@@ -29,9 +30,13 @@ class TrainingOutlinePage(BasePage):
     type_label = _("Training outline")
     page_description = _("One edition of a training, with its dates, place, audience, sessions and outline.")
 
-    year = models.PositiveSmallIntegerField(_("year"))
-    start_date = models.DateField(_("start date"), null=True, blank=True)
-    end_date = models.DateField(_("end date"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), help_text=_("The year the training took place, such as 2012."))
+    start_date = models.DateField(
+        _("start date"), null=True, blank=True, help_text=_("Optional. The first day, if known.")
+    )
+    end_date = models.DateField(
+        _("end date"), null=True, blank=True, help_text=_("Optional. The last day; blank for a one-day training.")
+    )
     date_precision = models.CharField(
         _("dates known to"),
         max_length=8,
@@ -39,7 +44,7 @@ class TrainingOutlinePage(BasePage):
         default="day",
         help_text=_("When only the month is known, enter its first day and choose “the month”."),
     )
-    city = models.CharField(_("city"), max_length=100, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True, help_text=_("Optional. Where it took place."))
     country = models.ForeignKey(
         "pompidou_site.Country",
         verbose_name=_("country"),
@@ -48,6 +53,7 @@ class TrainingOutlinePage(BasePage):
         on_delete=models.PROTECT,
         related_name="training_outlines",
         limit_choices_to=DEFAULT_LOCALE,
+        help_text=_("Optional. The country where it took place."),
     )
     organisers = ParentalManyToManyField(
         "pompidou_site.Partner",
@@ -55,6 +61,7 @@ class TrainingOutlinePage(BasePage):
         blank=True,
         related_name="organised_trainings",
         limit_choices_to=DEFAULT_LOCALE,
+        help_text=_("Tick the organisations that ran the training. Missing one? Add it under Taxonomy › Partners."),
     )
     partners = ParentalManyToManyField(
         "pompidou_site.Partner",
@@ -62,18 +69,41 @@ class TrainingOutlinePage(BasePage):
         blank=True,
         related_name="partnered_trainings",
         limit_choices_to=DEFAULT_LOCALE,
+        help_text=_("Tick the organisations that supported it without running it."),
     )
-    audience = models.TextField(_("audience"), blank=True)
-    participants = models.PositiveIntegerField(_("number of participants"), null=True, blank=True)
+    audience = models.TextField(
+        _("audience"),
+        blank=True,
+        help_text=_("Optional. Who the training was for, such as “prison doctors and nurses from Moldova”."),
+    )
+    participants = models.PositiveIntegerField(
+        _("number of participants"), null=True, blank=True, help_text=_("Optional. How many people took part.")
+    )
     participants_qualifier = models.CharField(
         _("the number is"),
         max_length=16,
         choices=ParticipantsQualifier.choices,
         default=ParticipantsQualifier.EXACT,
+        help_text=_("Whether the number is exact, approximate or a minimum."),
     )
-    objectives = RichTextField(_("objectives"), features=RICH_TEXT_FEATURES, blank=True)
-    sessions = StreamField([("session", SessionBlock())], blank=True, verbose_name=_("sessions or modules"))
-    outline_documents = StreamField([("document", DocumentBlock())], blank=True, verbose_name=_("outline documents"))
+    objectives = RichTextField(
+        _("objectives"),
+        features=RICH_TEXT_FEATURES,
+        blank=True,
+        help_text=_("Optional. What participants were to learn, for example as a bulleted list."),
+    )
+    sessions = StreamField(
+        [("session", SessionBlock())],
+        blank=True,
+        verbose_name=_("sessions or modules"),
+        help_text=_("Optional. One entry per session or module, in the order they took place."),
+    )
+    outline_documents = StreamField(
+        [("document", DocumentBlock())],
+        blank=True,
+        verbose_name=_("outline documents"),
+        help_text=_("The training outline and other documents to download, such as the programme or the report."),
+    )
 
     content_panels = [
         *BasePage.content_panels,
@@ -191,7 +221,8 @@ class TrainingOutlinePage(BasePage):
             for training in trainings
         }
         document_ids = {value.get("document") for values in raw_blocks.values() for value in values} - {None}
-        documents = get_document_model().objects.in_bulk(document_ids) if document_ids else {}
+        # Documents of the private collection are never offered to the public.
+        documents = public_documents(get_document_model().objects.all()).in_bulk(document_ids) if document_ids else {}
         return [
             {
                 "page": training,

@@ -254,3 +254,17 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# Editing comfort (issue 7)
+# Autosave is off. On the "add page" form Wagtail 7.4's autosave creates the page as a draft at
+# the first keystrokes: an abandoned form left a stray draft in the tree, and the editor's own
+# "Save draft" then posted the same slug again and was refused as already in use. The secretariat
+# saves drafts explicitly; Wagtail still warns before leaving a form with unsaved changes.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
+# A page renamed or moved keeps its old address: Wagtail records a permanent redirect (the default,
+# stated here because the site relies on it). Moderators manage the redirects.
+WAGTAILREDIRECTS_AUTO_CREATE = True
+# Uploads made from a page's chooser go to "Training outlines" (documents) and "Images" unless the
+# editor picks another collection (pompidou_site/media_forms.py; the collections come from a migration).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "pompidou_site.media_forms.DocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "pompidou_site.media_forms.ImageForm"

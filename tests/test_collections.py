@@ -1,0 +1,216 @@
+"""The secretariat's collections: the private one keeps its documents from the public, uploads from
+a page go to the right collection, and moderators manage the redirects renamed pages leave."""
+
+import importlib
+import json
+
+import pytest
+
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.documents.permissions import permission_policy as document_permissions
+from wagtail.images.permissions import permission_policy as image_permissions
+from wagtail.models import Collection, GroupCollectionPermission
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+
+from pompidou_site.models import CustomDocument, StandardPage
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+collections_migration = importlib.import_module("pompidou_site.migrations.0006_collections")
+grant_secretariat_permissions = importlib.import_module(
+    "pompidou_site.migrations.0003_secretariat_roles"
+).grant_secretariat_permissions
+
+
+@pytest.fixture
+def collections(db):
+    """What the migrations leave: the groups' roles, then the collections (the suite runs without migrations)."""
+    grant_secretariat_permissions(apps)
+    collections_migration.create_collections(apps)
+    return {collection.name: collection for collection in Collection.objects.filter(depth=2)}
+
+
+@pytest.fixture
+def member(collections, django_user_model):
+    admin_type, _ = ContentType.objects.get_or_create(app_label="wagtailadmin", model="admin")
+    access_admin, _ = Permission.objects.get_or_create(
+        content_type=admin_type, codename="access_admin", defaults={"name": "Can access Wagtail admin"}
+    )
+
+    def make(group_name, username):
+        group = Group.objects.get(name=group_name)
+        group.permissions.add(access_admin)
+        user = django_user_model.objects.create_user(username, f"{username}@example.org", "a-long-test-password")
+        user.groups.add(group)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def private_document(collections):
+    return factories.CustomDocumentFactory(title="Budget draft 2027", collection=collections["Secretariat only"])
+
+
+def downloaded(response):
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def test_the_migration_creates_the_collections_once(collections):
+    assert set(collections) == {"Training outlines", "Reports", "Images", "Secretariat only"}
+    before = (Collection.objects.count(), GroupCollectionPermission.objects.count())
+    collections_migration.create_collections(apps)
+    assert (Collection.objects.count(), GroupCollectionPermission.objects.count()) == before
+    restriction = collections["Secretariat only"].view_restrictions.get()
+    assert set(restriction.groups.values_list("name", flat=True)) == {"Editors", "Moderators"}
+    for name in ("Training outlines", "Reports", "Images"):
+        assert not collections[name].view_restrictions.exists()
+
+
+def test_editors_and_moderators_upload_to_every_collection(collections, member):
+    for group_name in ("Editors", "Moderators"):
+        user = member(group_name, group_name.lower())
+        for collection in collections.values():
+            assert GroupCollectionPermission.objects.filter(
+                group__name=group_name, collection=collection, permission__codename="add_document"
+            ).exists()
+        for policy in (document_permissions, image_permissions):
+            assert set(policy.collections_user_has_permission_for(user, "add")) >= set(collections.values())
+
+
+def test_a_visitor_cannot_download_a_private_document(client, private_document):
+    response = client.get(private_document.url)
+    assert response.status_code == 302
+    # To the sign-in page, then back to the document.
+    assert "login" in response["Location"]
+    assert f"next={private_document.url}" in response["Location"]
+
+
+def test_a_secretariat_member_downloads_a_private_document(client, member, private_document):
+    client.force_login(member("Editors", "edith"))
+    response = client.get(private_document.url)
+    assert response.status_code == 200
+    assert downloaded(response).startswith(b"%PDF")
+
+
+def test_a_signed_in_user_outside_the_secretariat_cannot_download_it(client, django_user_model, private_document):
+    client.force_login(django_user_model.objects.create_user("reader", "reader@example.org", "a-long-password-1"))
+    response = client.get(private_document.url)
+    assert response.status_code in (302, 403)
+    assert not downloaded(response).startswith(b"%PDF")
+
+
+def document_blocks(*documents):
+    return json.dumps([{"type": "document", "value": {"document": doc.pk, "title": ""}} for doc in documents])
+
+
+def test_a_private_document_is_never_linked_from_a_public_page(client, site_tree, collections, private_document):
+    public = factories.CustomDocumentFactory(title="Annual report 2026", collection=collections["Reports"])
+    page = factories.StandardPageFactory(
+        parent=site_tree.home, title="Reports", slug="reports", body=document_blocks(public, private_document)
+    )
+    html = client.get(page.url).content.decode()
+    assert public.url in html
+    assert private_document.url not in html
+    assert private_document.title not in html
+
+
+def test_a_private_outline_is_not_listed_on_the_programme(client, site_tree, collections, private_document):
+    public = factories.CustomDocumentFactory(title="Outline 2012", collection=collections["Training outlines"])
+    outline = site_tree.training_outline
+    outline.outline_documents = document_blocks(public, private_document)
+    outline.save_revision().publish()
+    for url in (site_tree.programme.url, outline.url):
+        html = client.get(url).content.decode()
+        assert public.url in html
+        assert private_document.url not in html
+
+
+def test_a_private_document_is_absent_from_search_feed_and_sitemap(client, site_tree, private_document):
+    factories.StandardPageFactory(
+        parent=site_tree.home, title="Budget", slug="budget", body=document_blocks(private_document)
+    )
+    for url in ("/en/search/?q=Budget", "/en/feed/", "/sitemap.xml"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert private_document.url not in response.content.decode(), url
+
+
+def test_the_private_collection_list_follows_a_new_restriction(collections):
+    from pompidou_site.documents import is_public_document
+
+    report = factories.CustomDocumentFactory(title="Report", collection=collections["Reports"])
+    assert is_public_document(report)
+    collections["Reports"].view_restrictions.create(restriction_type="login")
+    assert not is_public_document(CustomDocument.objects.get(pk=report.pk))
+
+
+def test_an_upload_from_a_page_defaults_to_training_outlines(client, member, collections):
+    client.force_login(member("Editors", "edith"))
+    response = client.get(reverse("wagtaildocs_chooser:choose"))
+    assert response.status_code == 200
+    form = response.context["creation_form"]
+    assert form.prefix == "document-chooser-upload"
+    assert form["collection"].value() == collections["Training outlines"].pk
+
+    response = client.get(reverse("wagtailimages_chooser:choose"))
+    assert response.context["creation_form"]["collection"].value() == collections["Images"].pk
+
+
+def test_the_document_library_upload_form_keeps_its_own_default(client, member, collections):
+    client.force_login(member("Editors", "edith"))
+    response = client.get(reverse("wagtaildocs:add"))
+    assert response.status_code == 200
+    assert response.context["form"]["collection"].value() != collections["Training outlines"].pk
+
+
+# Redirects
+
+
+def test_moderators_manage_redirects_and_editors_do_not(client, member):
+    moderator = member("Moderators", "maurice")
+    editor = member("Editors", "edith")
+    client.force_login(moderator)
+    assert client.get(reverse("wagtailredirects:index")).status_code == 200
+    response = client.post(
+        reverse("wagtailredirects:add"),
+        {"old_path": "/old-training/", "site": "", "is_permanent": "on", "redirect_link": "https://example.org/"},
+    )
+    assert response.status_code == 302
+    assert Redirect.objects.filter(old_path="/old-training").exists()
+
+    client.force_login(editor)
+    assert client.get(reverse("wagtailredirects:index")).status_code in (302, 403)
+
+
+def test_a_renamed_page_keeps_its_old_address(client, superuser, site_tree, django_capture_on_commit_callbacks):
+    page = site_tree.standard_page
+    old_url = page.url
+    client.force_login(superuser)
+    data = nested_form_data(
+        {
+            "comments": inline_formset([]),
+            "title": page.title,
+            "slug": "about-the-group",
+            "introduction": "",
+            "body": streamfield([]),
+            "last_reviewed": "",
+            "action-publish": "action-publish",
+        }
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
+    assert response.status_code == 302
+    new_url = StandardPage.objects.get(pk=page.pk).url
+    assert new_url != old_url
+    client.logout()
+    response = client.get(old_url)
+    assert response.status_code == 301
+    assert response["Location"].endswith(new_url)
