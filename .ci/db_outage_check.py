@@ -1,3 +1,5 @@
+# A command-line check: it reports by printing, and runs the project's own tools.
+# ruff: noqa: T201, S603
 """Faults under a running gunicorn on PostgreSQL and Redis, with the production settings.
 
 `make fault-check` runs it; `.ci/run` too. On a fresh database of its own it migrates, seeds,
@@ -148,7 +150,7 @@ class Processes:
         self.gunicorn = None
 
     def start_redis(self):
-        self.redis = subprocess.Popen(  # noqa: S603
+        self.redis = subprocess.Popen(
             [shutil.which("redis-server") or "redis-server", "--bind", "127.0.0.1", "--port", str(REDIS_PORT)]
             + ["--save", "", "--appendonly", "no", "--dir", str(self.scratch)],
             stdout=subprocess.DEVNULL,
@@ -167,7 +169,7 @@ class Processes:
             self.redis = None
 
     def start_gunicorn(self, log_path):
-        self.gunicorn = subprocess.Popen(  # noqa: S603
+        self.gunicorn = subprocess.Popen(
             [GUNICORN, "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{PORT}"],
             cwd=ROOT,
             env=environment(),
@@ -231,7 +233,8 @@ def main():
             fail(f"readiness body with Redis down: {body}")
         expect("/health/", 200)
         time.sleep(0.5)
-        redis_lines = [line for line in log_lines(log_path)[lines_before:] if line.get("logger") == "django_redis.cache"]
+        new_lines = log_lines(log_path)[lines_before:]
+        redis_lines = [line for line in new_lines if line.get("logger") == "django_redis.cache"]
         print(f"django_redis.cache log lines for 21 requests: {len(redis_lines)}")
         if not 1 <= len(redis_lines) <= 2:  # at most once a minute in each of the two workers
             fail(f"expected the Redis failure logged once per worker, got {len(redis_lines)} lines")

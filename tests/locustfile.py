@@ -43,7 +43,7 @@ def discover_the_site(environment, **kwargs):
         links.update(re.findall(r'href="(/(?:en/countries|fr/pays)/[A-Z]{2}/|/documents/[^"]+)"', html))
     site["countries"] = sorted(link for link in links if "/documents/" not in link)
     site["documents"] = sorted(link for link in links if link.startswith("/documents/"))
-    print(
+    print(  # noqa: T201 - locust's own output
         f"Load test over {len(site['pages'])} pages, {len(site['countries'])} country pages "
         f"and {len(site['documents'])} documents."
     )
