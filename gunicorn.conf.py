@@ -54,8 +54,16 @@ if os.environ.get("LOG_FORMAT", "json") == "json":
     logconfig_dict = {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"json": {"()": "pompidou_site.log.JsonFormatter", "defaults": {"request_id": "-"}}},
-        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+        "formatters": {"json": {"()": "pompidou_site.log.JsonFormatter"}},
+        "filters": {"request_id": {"()": "pompidou_site.log.RequestIdFilter"}},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "filters": ["request_id"],
+                "stream": "ext://sys.stderr",
+            }
+        },
         "root": {"level": loglevel.upper(), "handlers": []},
         "loggers": {
             "gunicorn.error": {"level": loglevel.upper(), "handlers": ["stderr"], "propagate": False},

@@ -41,11 +41,14 @@ class RequestIdFilter(logging.Filter):
 
 
 class JsonFormatter(BaseJsonFormatter):
-    """One JSON object per line: time, level, logger, message, request id and any `extra` fields."""
+    """One JSON object per line: level, logger, message, request id, time and any `extra` fields."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("fmt", "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s")
-        kwargs.setdefault("rename_fields", {"asctime": "time", "levelname": "level", "name": "logger"})
+        kwargs.setdefault("fmt", "%(levelname)s %(name)s %(message)s %(request_id)s")
+        kwargs.setdefault("rename_fields", {"levelname": "level", "name": "logger"})
+        # ISO 8601 in UTC: the same clock in gunicorn's master and in Django's workers (which
+        # switch the process to TIME_ZONE).
+        kwargs.setdefault("timestamp", "time")
         super().__init__(**kwargs)
 
 
