@@ -142,6 +142,13 @@ def test_pages_still_answer_with_redis_down_and_it_is_logged_once(client, site_t
     assert elapsed < 10  # refused at once, never a timeout per cache call
 
 
+def test_the_admin_still_answers_with_redis_down(client, site_tree, superuser, redis_log_brake):
+    client.force_login(superuser)
+    with override_settings(CACHES=redis_cache(UNUSED_REDIS)):
+        for url in ["/admin/", f"/admin/pages/{site_tree.home.pk}/", f"/admin/pages/{site_tree.programme.pk}/edit/"]:
+            assert client.get(url).status_code == 200, url
+
+
 def test_the_redis_log_brake_lets_a_line_through_again_after_its_period():
     brake = RateLimitFilter(interval=60)
     record = logging.LogRecord("django_redis.cache", logging.ERROR, __file__, 1, "Exception ignored", None, None)
