@@ -158,6 +158,22 @@ check: venv ## Django system checks, missing migrations, and the deploy checklis
 		SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
+## ---- Faults and load ----------------------------------------------------------------------
+# Both start gunicorn with the production settings on 127.0.0.1, against a fresh PostgreSQL
+# database they create and drop (POSTGRES_ADMIN_URL: a superuser, default postgres@127.0.0.1).
+FAULT_CHECK_DB ?= pompidou_faultcheck
+FAULT_CHECK_PORT ?= 8162
+FAULT_CHECK_REDIS_PORT ?= 8163
+
+.PHONY: fault-check
+fault-check: venv ## Redis stopped, database refusing, a table locked, a long query, under a running gunicorn (PostgreSQL)
+	FAULT_CHECK_DB=$(FAULT_CHECK_DB) FAULT_CHECK_PORT=$(FAULT_CHECK_PORT) FAULT_CHECK_REDIS_PORT=$(FAULT_CHECK_REDIS_PORT) \
+		$(BIN)/python .ci/db_outage_check.py
+
+.PHONY: loadtest
+loadtest: venv ## Locust, 50 visitors for 60 s over the seeded site under gunicorn (LOADTEST_USERS, _SPAWN_RATE, _DURATION, _PORT)
+	bash .ci/loadtest
+
 ## ---- Translations --------------------------------------------------------------------------
 MAKEMESSAGES := $(MANAGE_DEV) makemessages --locale fr --no-location \
 	--ignore ".venv/*" --ignore ".cache/*" --ignore "tests/*" --ignore "static_collected/*"

@@ -41,10 +41,35 @@ worker_tmp_dir = SHARED_MEMORY_DIR if os.path.isdir(SHARED_MEMORY_DIR) else None
 # loopback only; set FORWARDED_ALLOW_IPS to the proxy's address or network.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
-# Logs to stdout and stderr, where the container platform collects them.
-accesslog = "-"
+# Logs to stdout and stderr, where the container platform collects them. No access log: the
+# application writes one line per request itself (pompidou_site.middleware.RequestLogMiddleware),
+# with its request id, so gunicorn's own would only double it.
+accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+
+# Gunicorn's own lines (workers starting, timeouts) in the application's format: JSON unless
+# LOG_FORMAT=plain. The access logger is silenced, not configured, for the reason above.
+if os.environ.get("LOG_FORMAT", "json") == "json":
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "pompidou_site.log.JsonFormatter"}},
+        "filters": {"request_id": {"()": "pompidou_site.log.RequestIdFilter"}},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "filters": ["request_id"],
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "root": {"level": loglevel.upper(), "handlers": []},
+        "loggers": {
+            "gunicorn.error": {"level": loglevel.upper(), "handlers": ["stderr"], "propagate": False},
+            "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
+        },
+    }
 
 # The orchestrator manages the process; a control socket in the shared home directory would only
 # collide with another Gunicorn on the same host.

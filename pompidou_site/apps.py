@@ -12,11 +12,15 @@ class PompidouSiteConfig(AppConfig):
     def ready(self):
         from bs4 import MarkupResemblesLocatorWarning
 
+        from django.contrib.auth.signals import user_login_failed
+
         from . import documents
         from .localize_sync import connect_receivers
+        from .log import log_failed_login
 
         connect_receivers()
         documents.connect_receivers()
+        user_login_failed.connect(log_failed_login, dispatch_uid="pompidou_site.log_failed_login")
         # The footer's website address is a string for translators; wagtail-localize reads every
         # string with Beautiful Soup, which warns that this one looks like an address. It is one.
         warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning, module="wagtail_localize")

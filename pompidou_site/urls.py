@@ -18,6 +18,8 @@ urlpatterns = [
     re_path(r"^documents/(\d+)/(.*)$", download_statistics.serve_document),
     path("documents/", include(wagtaildocs_urls)),
     path("health/", views.health, name="health"),
+    path("health/live/", views.health_live, name="health_live"),
+    path("health/ready/", views.health_ready, name="health_ready"),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": BilingualSitemap}}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     re_path(
@@ -30,6 +32,9 @@ urlpatterns = [
 
 # Addresses in the visitor's language: /en/countries/ and /fr/pays/. Placed before Wagtail's
 # pages, whose slugs must therefore avoid these words.
+# A database that cannot be reached answers 503, from whichever middleware or view noticed.
+handler500 = "pompidou_site.views.server_error"
+
 urlpatterns += i18n_patterns(
     path(_("search/"), views.search, name="search"),
     path(_("feed/"), LatestUpdatesFeed(), name="latest_updates_feed"),

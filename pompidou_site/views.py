@@ -1,7 +1,10 @@
 import logging
+import sys
+import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
 from django.db.models import Count, Q
@@ -9,13 +12,14 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.views import static
+from django.views import defaults, static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from wagtail.models import Locale, Page
 from wagtail.search.utils import parse_query_string
 
+from .middleware import database_unavailable_response, is_database_unavailable
 from .models import Country, alphabetical, localized_map
 
 logger = logging.getLogger(__name__)
@@ -45,18 +49,71 @@ def search(request):
     return TemplateResponse(request, "pompidou_site/search.html", {"search_query": query, "search_results": results})
 
 
-@never_cache
-@require_safe
-def health(request):
-    """For the load balancer: 200 when the application can reach its database, 503 otherwise."""
+def _database_answers():
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:
         logger.exception("Health check: the database did not answer")
+        return False
+    return True
+
+
+def _cache_answers():
+    """Whether the cache stores and returns a value. With Redis down, django-redis swallows the error
+    (DJANGO_REDIS_IGNORE_EXCEPTIONS) and returns nothing, so the round trip is what tells."""
+    key = f"health-check:{uuid.uuid4().hex}"
+    try:
+        cache.set(key, "ok", timeout=10)
+        answered = cache.get(key) == "ok"
+        cache.delete(key)
+    except Exception:
+        logger.exception("Health check: the cache did not answer")
+        return False
+    if not answered:
+        logger.warning("Health check: the cache did not return what was stored")
+    return answered
+
+
+@never_cache
+@require_safe
+def health(request):
+    """For the load balancer: 200 when the application can reach its database, 503 otherwise.
+
+    The cache is left out on purpose: with Redis down the site still serves, so the load balancer
+    must not take it out of service. `/health/ready/` reports the cache too.
+    """
+    if not _database_answers():
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@never_cache
+@require_safe
+def health_live(request):
+    """Liveness: the process answers. Touches neither the database nor the cache."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_safe
+def health_ready(request):
+    """Readiness: 200 when the database and the cache both answer, 503 naming what failed otherwise."""
+    checks = {
+        "database": "ok" if _database_answers() else "unavailable",
+        "cache": "ok" if _cache_answers() else "unavailable",
+    }
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+def server_error(request):
+    """The 500 handler: a 503 when what failed is the database (from any middleware or view), else the 500 page."""
+    exception = sys.exc_info()[1]
+    if is_database_unavailable(exception):
+        return database_unavailable_response()
+    return defaults.server_error(request)
 
 
 @require_safe

@@ -73,6 +73,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a request id and one log line for every request, whatever answers it.
+    "pompidou_site.middleware.RequestLogMiddleware",
+    # A database that cannot be reached answers 503, not 500 (see also handler500 in urls.py).
+    "pompidou_site.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -167,7 +171,7 @@ DBBACKUP_SEND_EMAIL = False
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # A load balancer probes over plain HTTP inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^health/live/$", r"^health/ready/$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = False
@@ -242,16 +246,36 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
 
+# Every log line goes to stdout through one handler: JSON by default (LOG_FORMAT=json), readable
+# text with LOG_FORMAT=plain (development's default). Each line carries the request's id.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "pompidou_site.log.JsonFormatter"},
+    },
+    "filters": {
+        "request_id": {"()": "pompidou_site.log.RequestIdFilter"},
+        # An unreachable Redis fails on every request: say so once a minute, not once a request.
+        "once_a_minute": {"()": "pompidou_site.log.RateLimitFilter", "interval": 60},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "WARNING"},
         # Wagtail 7 runs search indexing as immediate tasks; one INFO line each drowns the log.
         "django_tasks": {"level": "WARNING"},
+        # django-redis logs each error it ignores (DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS).
+        "django_redis.cache": {"level": "WARNING", "filters": ["once_a_minute"]},
     },
 }
 
@@ -268,3 +292,47 @@ WAGTAILREDIRECTS_AUTO_CREATE = True
 # editor picks another collection (pompidou_site/media_forms.py; the collections come from a migration).
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "pompidou_site.media_forms.DocumentForm"
 WAGTAILIMAGES_IMAGE_FORM_BASE = "pompidou_site.media_forms.ImageForm"
+
+# ---- Faults: timeouts, the cache as an optional helper, the database's absence -------------------
+
+
+def database_timeouts(database):
+    """Add connect, statement and lock timeouts to a PostgreSQL database's OPTIONS, from the environment.
+
+    So that an unreachable or stuck database fails fast (and answers 503) instead of holding a
+    worker until gunicorn kills it. Seconds; 0 switches a timeout off. Migrations and long jobs
+    may need `DB_STATEMENT_TIMEOUT=0`. SQLite has its own `timeout` and is left alone.
+    """
+    if database.get("ENGINE") != "django.db.backends.postgresql":
+        return database
+    options = database.setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "5")))
+    server_options = [
+        f"-c {name}={int(float(os.environ.get(variable, default)) * 1000)}"
+        for name, variable, default in (
+            ("statement_timeout", "DB_STATEMENT_TIMEOUT", "15"),
+            ("lock_timeout", "DB_LOCK_TIMEOUT", "5"),
+        )
+    ]
+    options["options"] = " ".join(filter(None, [options.get("options", ""), *server_options]))
+    return database
+
+
+database_timeouts(DATABASES["default"])
+
+# Sessions stay in the database, never in the cache: the cache may go away (Redis down) and must
+# take nothing with it but speed.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# django-redis (production's cache when REDIS_URL is set): an unreachable Redis is skipped, not
+# raised, and logged (once a minute, see LOGGING); the site serves without it and uses it again
+# as soon as it answers.
+DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.25"))
+
+# The Retry-After of the 503 page shown while the database is unreachable.
+DATABASE_UNAVAILABLE_RETRY_AFTER = int(os.environ.get("DATABASE_UNAVAILABLE_RETRY_AFTER", "30"))
+
+if LOG_FORMAT not in LOGGING["formatters"]:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be one of {', '.join(LOGGING['formatters'])}, not {LOG_FORMAT!r}.")

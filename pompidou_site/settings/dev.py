@@ -25,3 +25,7 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Readable log lines in the terminal; LOG_FORMAT=json to see what production writes.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # noqa: F405

@@ -1,0 +1,106 @@
+"""Request logging with a request id, and a friendly 503 when the database is unreachable."""
+
+import logging
+import time
+
+from django import db
+from django.conf import settings
+from django.http import HttpResponse
+from django.template import loader
+
+from .log import request_id_from, request_id_var
+
+try:  # The PostgreSQL driver's own errors, should one escape Django's wrapping.
+    import psycopg
+except ImportError:  # pragma: no cover - psycopg is in requirements.txt
+    psycopg = None
+
+request_logger = logging.getLogger("pompidou_site.requests")
+fault_logger = logging.getLogger("pompidou_site.faults")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+
+DATABASE_ERRORS = (db.OperationalError, db.InterfaceError)
+if psycopg is not None:
+    DATABASE_ERRORS += (psycopg.OperationalError, psycopg.InterfaceError)
+
+
+def is_database_unavailable(exception):
+    """Whether `exception` means the database cannot be reached or did not answer in time."""
+    return isinstance(exception, DATABASE_ERRORS)
+
+
+def database_unavailable_response():
+    """A 503 in the site's layout, built from a template that needs no database and no context processor."""
+    body = loader.get_template("503.html").render()
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(settings.DATABASE_UNAVAILABLE_RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class RequestLogMiddleware:
+    """Gives each request an id (the proxy's X-Request-ID when valid), and logs one line when it is done.
+
+    First in MIDDLEWARE, so that its line covers everything, redirects and static files included,
+    and every line the request logs carries the same id.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
+        request.request_id = request_id
+        token = request_id_var.set(request_id)
+        started = time.monotonic()
+        try:
+            response = self.get_response(request)
+            response[REQUEST_ID_HEADER] = request_id
+            request_logger.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                    "remote_addr": request.META.get("REMOTE_ADDR", ""),
+                },
+            )
+            return response
+        finally:
+            request_id_var.reset(token)
+
+
+class DatabaseUnavailableMiddleware:
+    """Answers 503 with a friendly page, never a 500, when the view or its template cannot reach the database.
+
+    Errors raised by other middleware (sessions, authentication, redirects) are converted by
+    Django before any outer middleware sees them; `pompidou_site.views.server_error`, the 500
+    handler, gives those the same 503.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_database_unavailable(exception):
+            return None
+        fault_logger.error(
+            "Database unavailable: %s %s answered 503 (%s: %s)",
+            request.method,
+            request.path,
+            type(exception).__name__,
+            exception,
+            extra={"fault": "database", "path": request.path},
+        )
+        response = database_unavailable_response()
+        # Logged just above, with the reason: Django need not add a second line for the same 503.
+        response._has_been_logged = True
+        return response
