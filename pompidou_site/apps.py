@@ -12,9 +12,11 @@ class PompidouSiteConfig(AppConfig):
     def ready(self):
         from bs4 import MarkupResemblesLocatorWarning
 
+        from . import scheduling
         from .localize_sync import connect_receivers
 
         connect_receivers()
+        scheduling.connect_receivers()
         # The footer's website address is a string for translators; wagtail-localize reads every
         # string with Beautiful Soup, which warns that this one looks like an address. It is one.
         warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning, module="wagtail_localize")

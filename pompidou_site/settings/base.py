@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -244,3 +246,8 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# Background work: Wagtail's own tasks (reference index, image focal points, file deletion),
+# scheduled publishing and the site's tasks are queued in the site's database (django-tasks-db)
+# and run by one worker process, `manage.py db_worker` (see pompidou_site/tasks.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
