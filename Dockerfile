@@ -5,6 +5,8 @@
 # Release:  docker run --rm --env-file prod.env pompidou-site python manage.py migrate --noinput
 #           (and, on an empty database only, python manage.py load_seed_content)
 # Serve:    docker run --env-file prod.env -p 8000:8000 -v pompidou-media:/app/media pompidou-site
+# Worker:   docker run --env-file prod.env -v pompidou-media:/app/media pompidou-site python manage.py db_worker
+#           (the second process: scheduled publishing and background tasks; see the README)
 # Migrations are a release step, never part of CMD: several containers starting at once must not
 # race to migrate the same database.
 

@@ -84,9 +84,15 @@ seed: migrate ## Load the seed content from fixtures/ (idempotent: safe to run a
 admin: migrate ## Create the development superuser admin if there is no superuser yet
 	$(MANAGE_DEV) ensure_dev_admin
 
+# The worker (scheduled publishing, background tasks) runs beside the server. When the server
+# stops, for Ctrl-C or any other reason, the EXIT trap stops the worker too: never one without the other.
 .PHONY: run
-run: seed admin ## Set everything up (venv, migrate, seed, admin), then serve http://127.0.0.1:PORT/ (PORT=8000)
+run: seed admin ## Set everything up (venv, migrate, seed, admin), then serve http://127.0.0.1:PORT/ (PORT=8000) with the worker
 	@echo "Site: http://127.0.0.1:$(PORT)/  Admin: http://127.0.0.1:$(PORT)/admin/ (development only)"
+	@echo "Worker: scheduled publishing and background tasks run beside the server. Ctrl-C stops both."
+	@$(MANAGE_DEV) db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(MANAGE_DEV) runserver 127.0.0.1:$(PORT)
 
 ## ---- Backups ----------------------------------------------------------------------------------
@@ -102,6 +108,10 @@ backup: venv ## Back up the database and media together into BACKUP_DIR (default
 .PHONY: restore
 restore: venv ## Restore the newest backup (or STAMP=...) over the database and media: asks first unless CI
 	$(MANAGE_BACKUP) restore_site $(if $(STAMP),--stamp $(STAMP)) $(if $(CI),--noinput)
+
+.PHONY: worker
+worker: migrate ## Run only the background worker (what `make run` starts beside the server)
+	$(MANAGE_DEV) db_worker
 
 ## ---- Quality --------------------------------------------------------------------------------
 

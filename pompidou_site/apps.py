@@ -14,13 +14,14 @@ class PompidouSiteConfig(AppConfig):
 
         from django.contrib.auth.signals import user_login_failed
 
-        from . import documents
+        from . import documents, scheduling
         from .localize_sync import connect_receivers
         from .log import log_failed_login
 
         connect_receivers()
         documents.connect_receivers()
         user_login_failed.connect(log_failed_login, dispatch_uid="pompidou_site.log_failed_login")
+        scheduling.connect_receivers()
         # The footer's website address is a string for translators; wagtail-localize reads every
         # string with Beautiful Soup, which warns that this one looks like an address. It is one.
         warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning, module="wagtail_localize")

@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +9,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from . import editing
 from .models import Country, FooterText, Partner
 from .reports import DocumentDownloadsMenuItem, DocumentDownloadsReportView
+from .scheduling import NO_WORKER_WARNING, schedule_is_pending, worker_is_running
 
 # Short lists searched by name: plain database filtering, which behaves the same on SQLite and
 # PostgreSQL (the SQLite full-text backend cannot restrict a search to some fields).
@@ -88,3 +90,29 @@ hooks.register("before_edit_page", editing.show_requested_changes)
 @hooks.register("construct_homepage_panels")
 def add_pages_due_for_review_panel(request, panels):
     panels.append(editing.PagesDueForReviewPanel())
+
+
+# A schedule without a worker would silently never happen: the editor is told, on the edit screen
+# of a page that waits for one, and right after scheduling it.
+def warn_when_no_worker_keeps_the_schedule(request, page):
+    if schedule_is_pending(page) and not worker_is_running() and not warning_already_queued(request):
+        messages.warning(request, NO_WORKER_WARNING)
+
+
+def warning_already_queued(request):
+    """Saving a draft redirects to the edit screen: its warning is not repeated there."""
+    queued = messages.get_messages(request)
+    found = any(str(message.message) == str(NO_WORKER_WARNING) for message in queued)
+    queued.used = False  # looking is not showing: the messages stay for the next page
+    return found
+
+
+@hooks.register("before_edit_page")
+def warn_on_the_edit_screen(request, page):
+    # On a POST the page is about to change; after_edit_page looks at it once saved.
+    if request.method == "GET":
+        warn_when_no_worker_keeps_the_schedule(request, page)
+
+
+hooks.register("after_edit_page", warn_when_no_worker_keeps_the_schedule)
+hooks.register("after_create_page", warn_when_no_worker_keeps_the_schedule)

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "csp",
     "dbbackup",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -336,3 +338,8 @@ DATABASE_UNAVAILABLE_RETRY_AFTER = int(os.environ.get("DATABASE_UNAVAILABLE_RETR
 
 if LOG_FORMAT not in LOGGING["formatters"]:
     raise ImproperlyConfigured(f"LOG_FORMAT must be one of {', '.join(LOGGING['formatters'])}, not {LOG_FORMAT!r}.")
+
+# Background work: Wagtail's own tasks (reference index, image focal points, file deletion),
+# scheduled publishing and the site's tasks are queued in the site's database (django-tasks-db)
+# and run by one worker process, `manage.py db_worker` (see pompidou_site/tasks.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
