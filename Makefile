@@ -19,7 +19,8 @@ BASE_URL ?= http://127.0.0.1:$(PORT)
 BIN := $(VENV)/bin
 # Recorded after a successful install: requirements are installed again only when a file is newer.
 REQUIREMENTS_STAMP := $(VENV)/.requirements-installed
-MANAGE_DEV := DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/python manage.py
+# PORT goes to the development settings too, which build WAGTAILADMIN_BASE_URL (the site's links) from it.
+MANAGE_DEV := PORT=$(PORT) DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
 # Targets share one SQLite file and one virtualenv: running them side by side under -j would race.
@@ -52,7 +53,7 @@ migrate: venv ## Apply database migrations (development settings, db.sqlite3 unl
 	$(MANAGE_DEV) migrate --noinput
 
 .PHONY: seed
-seed: migrate ## Load the seed content from fixtures/ (idempotent: safe to run again)
+seed: migrate ## Load the seed content from fixtures/: creates what is missing, never changes what exists
 	LOG_LEVEL=WARNING $(MANAGE_DEV) load_seed_content
 
 .PHONY: admin
@@ -61,6 +62,7 @@ admin: migrate ## Create the development superuser admin if there is no superuse
 
 .PHONY: run
 run: seed admin ## Set everything up (venv, migrate, seed, admin), then serve http://127.0.0.1:PORT/ (PORT=8000)
+	$(MANAGE_DEV) ensure_dev_site
 	@echo "Site: http://127.0.0.1:$(PORT)/  Admin: http://127.0.0.1:$(PORT)/admin/ (development only)"
 	$(MANAGE_DEV) runserver 127.0.0.1:$(PORT)
 

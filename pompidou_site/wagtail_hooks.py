@@ -1,9 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 
+from wagtail import hooks
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import Country, FooterText, Partner
+from .seed import SEED_LOG_ACTION
 
 # Short lists searched by name: plain database filtering, which behaves the same on SQLite and
 # PostgreSQL (the SQLite full-text backend cannot restrict a search to some fields).
@@ -47,3 +50,16 @@ class TaxonomyGroup(SnippetViewSetGroup):
 
 
 register_snippet(TaxonomyGroup)
+
+
+# The seed content loader's record, in each object's history: what it created, or found and left as it was.
+@hooks.register("register_log_actions")
+def register_seed_content_log_action(actions):
+    @actions.register_action(SEED_LOG_ACTION)
+    class SeedContentFormatter(LogFormatter):
+        label = _("Seed content")
+
+        def format_message(self, log_entry):
+            if log_entry.data.get("created"):
+                return _("Created by the seed content loader")
+            return _("Recorded by the seed content loader as seed content, and left as it was")
