@@ -192,7 +192,8 @@ class SeedLoader:
         locale version's), else in `fallback` (what an earlier tool or an editor created).
         """
         locale = self.locales[language]
-        kind = f"{model._meta.verbose_name_plural.capitalize()} ({language})"
+        with translation.override(None):  # The report is in English, whatever language is active.
+            kind = f"{str(model._meta.verbose_name_plural).capitalize()} ({language})"
         seed_key = f"{model._meta.model_name}:{key}:{language}"
         instance, recorded = self._recorded(model, seed_key)
         if recorded and instance is None:
