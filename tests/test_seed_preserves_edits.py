@@ -7,8 +7,6 @@ duplicated, and the report says what was left alone.
 
 import io
 
-import pytest
-
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import translation
@@ -228,7 +226,6 @@ def test_content_seeded_before_it_was_recorded_is_recognised_then_kept(seeded):
     assert not get_document_model().objects.filter(title="Training outline 2012").exists()
 
 
-@pytest.mark.django_db
 def test_the_audit_log_says_the_seed_created_a_page(admin_client, seeded):
     home = seeded_page("home")
     response = admin_client.get(f"/admin/pages/{home.pk}/history/")
