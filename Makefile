@@ -19,7 +19,8 @@ BASE_URL ?= http://127.0.0.1:$(PORT)
 BIN := $(VENV)/bin
 # Recorded after a successful install: requirements are installed again only when a file is newer.
 REQUIREMENTS_STAMP := $(VENV)/.requirements-installed
-MANAGE_DEV := DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/python manage.py
+# PORT goes to the development settings too, which build WAGTAILADMIN_BASE_URL (the site's links) from it.
+MANAGE_DEV := PORT=$(PORT) DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
 # Targets share one SQLite file and one virtualenv: running them side by side under -j would race.
@@ -77,7 +78,7 @@ migrate: venv ## Apply database migrations (development settings, db.sqlite3 unl
 	$(MANAGE_DEV) migrate --noinput
 
 .PHONY: seed
-seed: migrate ## Load the seed content from fixtures/ (idempotent: safe to run again)
+seed: migrate ## Load the seed content from fixtures/: creates what is missing, never changes what exists
 	LOG_LEVEL=WARNING $(MANAGE_DEV) load_seed_content
 
 .PHONY: admin
@@ -88,6 +89,7 @@ admin: migrate ## Create the development superuser admin if there is no superuse
 # stops, for Ctrl-C or any other reason, the EXIT trap stops the worker too: never one without the other.
 .PHONY: run
 run: seed admin ## Set everything up (venv, migrate, seed, admin), then serve http://127.0.0.1:PORT/ (PORT=8000) with the worker
+	$(MANAGE_DEV) ensure_dev_site
 	@echo "Site: http://127.0.0.1:$(PORT)/  Admin: http://127.0.0.1:$(PORT)/admin/ (development only)"
 	@echo "Worker: scheduled publishing and background tasks run beside the server. Ctrl-C stops both."
 	@$(MANAGE_DEV) db_worker & worker=$$!; \

@@ -1,10 +1,16 @@
 """Loads the seed content of `fixtures/seed_content.json` into the database, as often as needed.
 
-Every object is found again by a stable key: pages and snippets by a translation key derived from
-their fixture key (uuid5), countries by ISO code and locale, documents by title and language. A
-second run therefore updates in place and creates nothing; a page gets a new published revision only
-when its content differs from the fixture. The programme documents are generated from the same
-fixture data as the pages that link to them (see `pdf.py`) and written through Django's storage API.
+The seed content is a starting point, not a master copy: the loader creates what is missing and
+never changes what exists. Each object it creates or finds is recorded in Wagtail's audit log under
+its seed key (`page:home:en`, `document:mednet-country-report:en`...; see `SEED_LOG_ACTION`), which
+editors cannot change. A later run finds each object again by that record (before the record
+existed: pages and snippets by a translation key derived from their fixture key (uuid5), countries
+by ISO code, documents by title and language) and leaves it exactly as it is, edited or not. An
+object recorded once that no longer exists was deleted by an editor, and stays deleted.
+
+The programme documents are generated from the same fixture data as the pages that link to them
+(see `pdf.py`) and written through Django's storage API, only when the document is created (or its
+file is missing and the document still has the seed's own file, by its hash).
 """
 
 import json
@@ -24,7 +30,8 @@ from django.utils import dateformat, translation
 
 from wagtail.documents import get_document_model
 from wagtail.fields import StreamField
-from wagtail.models import Collection, Locale, Orderable, Page, Site, TranslatableMixin
+from wagtail.log_actions import log
+from wagtail.models import Collection, Locale, ModelLogEntry, Orderable, Page, PageLogEntry, Site, TranslatableMixin
 from wagtail.utils.file import hash_filelike
 
 from .models import Country, FooterText, Partner, SiteSettings, alphabetical
@@ -35,6 +42,12 @@ SEED_FILE = Path(settings.BASE_DIR) / "fixtures" / "seed_content.json"
 SEED_NAMESPACE = uuid.UUID("6f1c1f0e-3c55-4a8e-9a57-2f5e0b4d7c21")
 # Keys of a page's fixture entry that are not model fields.
 PAGE_META_KEYS = {"key", "type", "children"}
+# The audit log action recording that an object is seed content, with its seed key in the entry's data.
+SEED_LOG_ACTION = "pompidou_site.seed_content"
+# What the report says of an object that exists: the loader left it exactly as it is.
+KEPT = "kept"
+# What it says of an object it recorded once that is gone: an editor deleted it, and it stays deleted.
+LEFT_DELETED = "left deleted"
 
 
 def stable_uuid(kind, key):
@@ -47,7 +60,7 @@ def load_fixture(path=SEED_FILE):
 
 
 class SeedReport:
-    """What the loader did to each kind of object: created, updated or left unchanged."""
+    """What the loader did to each kind of object: created, kept as it is, or left deleted."""
 
     def __init__(self):
         self.counts = defaultdict(Counter)
@@ -60,15 +73,20 @@ class SeedReport:
     def summary_lines(self):
         lines = []
         for kind, counts in self.counts.items():
-            actions = ["created", "updated", "unchanged", *sorted(set(counts) - {"created", "updated", "unchanged"})]
+            actions = ["created", KEPT, *sorted(set(counts) - {"created", KEPT})]
             lines.append(f"{kind}: " + ", ".join(f"{counts[action]} {action}" for action in actions))
         return lines
+
+
+class MissingReference(Exception):
+    """A block links to a seeded page or document that an editor deleted."""
 
 
 class SeedLoader:
     def __init__(self, data):
         self.data = data
         self.report = SeedReport()
+        self.records = {}  # seed key -> primary key of the object recorded under it
         self.default_language = data["default_locale"]
         self.locales = {}
         self.countries = {}  # ISO code -> Country of the default locale
@@ -87,6 +105,7 @@ class SeedLoader:
 
     @transaction.atomic
     def load(self):
+        self.load_records()
         self.load_locales()
         self.load_countries()
         self.load_partners()
@@ -102,19 +121,26 @@ class SeedLoader:
         for language in self.languages:
             locale, created = Locale.objects.get_or_create(language_code=language)
             self.locales[language] = locale
-            self.report.record("Locales", "created" if created else "unchanged", language)
+            self.report.record("Locales", "created" if created else KEPT, language)
 
     def load_countries(self):
         for iso_code, spec in self.country_specs.items():
             default = None
             for language in self.languages:
-                country = Country.objects.filter(iso_code=iso_code, locale=self.locales[language]).first()
+                locale = self.locales[language]
                 values = {"name": self._in(language, spec["name"]), "iso_code": iso_code, "region": spec["region"]}
-                country = self._save_translatable(
-                    Country, country, default, language, values, stable_uuid("country", iso_code)
+                country = self._ensure_snippet(
+                    Country,
+                    iso_code,
+                    language,
+                    default,
+                    values,
+                    stable_uuid("country", iso_code),
+                    fallback=Country.objects.filter(iso_code=iso_code, locale=locale).order_by("pk"),
                 )
                 default = default or country
-            self.countries[iso_code] = default
+                if language == self.default_language and country is not None:
+                    self.countries[iso_code] = country
 
     def load_partners(self):
         for key, spec in self.partner_specs.items():
@@ -122,70 +148,102 @@ class SeedLoader:
             for language in self.languages:
                 locale = self.locales[language]
                 name = self._in(language, spec["name"])
-                if default is None:
-                    partner = (
-                        Partner.objects.filter(translation_key=stable_uuid("partner", key), locale=locale).first()
-                        or Partner.objects.filter(name=name, locale=locale).order_by("pk").first()
-                    )
-                else:
-                    partner = Partner.objects.filter(translation_key=default.translation_key, locale=locale).first()
                 values = {"name": name, "website": spec["website"], "kind": spec["kind"]}
-                partner = self._save_translatable(
-                    Partner, partner, default, language, values, stable_uuid("partner", key)
+                partner = self._ensure_snippet(
+                    Partner,
+                    key,
+                    language,
+                    default,
+                    values,
+                    stable_uuid("partner", key),
+                    # A partner entered by hand before the seed ran, under the same name.
+                    fallback=None if default else Partner.objects.filter(name=name, locale=locale).order_by("pk"),
                 )
                 default = default or partner
-            self.partners[key] = default
+                if language == self.default_language and partner is not None:
+                    self.partners[key] = partner
 
     def load_footer_text(self):
-        # One footer text per language: an existing one is updated, whoever created it.
+        # One footer text per language: an existing one is kept, whoever created it.
         spec = self.data["footer_text"]
         default = None
         for language in self.languages:
             locale = self.locales[language]
-            translation_key = default.translation_key if default else stable_uuid("footer-text", spec["key"])
-            footer = (
-                FooterText.objects.filter(translation_key=translation_key, locale=locale).first()
-                or FooterText.objects.filter(locale=locale).order_by("pk").first()
-            )
             values = {
                 "body": self._in(language, spec["body"]),
                 "postal_address": spec["postal_address"].get(language, ""),
                 "website_url": self._in(language, spec["website_url"]),
             }
-            footer = self._save_translatable(FooterText, footer, default, language, values, translation_key)
+            footer = self._ensure_snippet(
+                FooterText,
+                spec["key"],
+                language,
+                default,
+                values,
+                stable_uuid("footer-text", spec["key"]),
+                fallback=FooterText.objects.filter(locale=locale).order_by("pk"),
+            )
             default = default or footer
 
-    def _save_translatable(self, model, instance, default, language, values, translation_key):
-        """Create or update one locale's version of a snippet; translations are copies of the default."""
+    def _ensure_snippet(self, model, key, language, default, values, translation_key, fallback=None):
+        """One locale's version of a snippet: the existing one, untouched, or a new one (None if deleted).
+
+        An existing one is found by its record, else by translation key (a translation has its default
+        locale version's), else in `fallback` (what an earlier tool or an editor created).
+        """
         locale = self.locales[language]
-        created = instance is None
-        if created:
-            if default is None:
-                instance = model(locale=locale, translation_key=translation_key)
-            else:
-                instance = default.copy_for_translation(locale)
-        if default is not None and instance.translation_key != default.translation_key:
-            # A translation entered by hand before the seed ran: link it to the seeded original.
-            values = {**values, "translation_key": default.translation_key}
-        changed = self._assign(instance, values)
-        if created or changed:
-            instance.full_clean()
-            instance.save()
-        action = "created" if created else "updated" if changed else "unchanged"
-        self.report.record(f"{model._meta.verbose_name_plural.capitalize()} ({language})", action, str(instance))
+        with translation.override(None):  # The report is in English, whatever language is active.
+            kind = f"{str(model._meta.verbose_name_plural).capitalize()} ({language})"
+        seed_key = f"{model._meta.model_name}:{key}:{language}"
+        instance, recorded = self._recorded(model, seed_key)
+        if recorded and instance is None:
+            self.report.record(kind, LEFT_DELETED, seed_key)
+            return None
+        if instance is None:
+            key_of_translations = default.translation_key if default else translation_key
+            instance = model.objects.filter(translation_key=key_of_translations, locale=locale).first()
+            if instance is None and fallback is not None:
+                instance = fallback.first()
+            if instance is not None:
+                self._record(instance, seed_key, created=False)
+        if instance is not None:
+            self.report.record(kind, KEPT, str(instance))
+            return instance
+
+        instance = default.copy_for_translation(locale) if default else model(locale=locale)
+        if not default:
+            instance.translation_key = translation_key
+        for name, value in values.items():
+            setattr(instance, name, value)
+        instance.full_clean()
+        instance.save()
+        self._record(instance, seed_key, created=True)
+        self.report.record(kind, "created", str(instance))
         return instance
 
     def _in(self, language, translations):
         return translations.get(language) or translations[self.default_language]
 
-    @staticmethod
-    def _assign(instance, values):
-        changed = False
-        for name, value in values.items():
-            if getattr(instance, name) != value:
-                setattr(instance, name, value)
-                changed = True
-        return changed
+    # The record of what is seed content
+
+    def load_records(self):
+        """Every seed key recorded in the audit log, with the primary key of its object."""
+        for model, object_field in ((ModelLogEntry, "object_id"), (PageLogEntry, "page_id")):
+            entries = model.objects.filter(action=SEED_LOG_ACTION).order_by("pk").values_list("data", object_field)
+            for data, object_id in entries:
+                if isinstance(data, dict) and data.get("seed_key"):
+                    self.records[data["seed_key"]] = object_id
+
+    def _recorded(self, model, seed_key):
+        """(the object recorded under `seed_key` or None, whether anything was recorded under it)."""
+        if seed_key not in self.records:
+            return None, False
+        return model.objects.filter(pk=self.records[seed_key]).first(), True
+
+    def _record(self, instance, seed_key, created):
+        """Record in the audit log that `instance` is the seed's `seed_key` (found, or created by the loader)."""
+        log(instance, SEED_LOG_ACTION, data={"seed_key": seed_key, "created": created})
+        self.records[seed_key] = instance.pk
 
     # Documents
 
@@ -194,25 +252,51 @@ class SeedLoader:
         collection = self._document_collection()
         for spec in self.data["documents"]:
             for language in spec["languages"]:
+                kind = f"Documents ({language})"
                 title = spec["title"][language]
-                content = render_outline(self.document_outline(spec, language))
-                file_hash = hash_filelike(BytesIO(content))
-                document = document_model.objects.filter(title=title, language=language).order_by("pk").first()
+                seed_key = f"document:{spec['key']}:{language}"
+                document, recorded = self._recorded(document_model, seed_key)
+                if recorded and document is None:
+                    self.report.record(kind, LEFT_DELETED, seed_key)
+                    continue
+                if document is None:
+                    # Seeded before documents were recorded: the earlier loader found them by title.
+                    document = document_model.objects.filter(title=title, language=language).order_by("pk").first()
+                    if document is not None:
+                        self._record(document, seed_key, created=False)
                 if document is None:
                     document = document_model(title=title, language=language, collection=collection)
-                    action = "created"
-                elif document.file_hash != file_hash or not document.file.storage.exists(document.file.name):
-                    document.file.delete(save=False)
-                    action = "updated"
-                else:
-                    action = "unchanged"
-                if action != "unchanged":
-                    document.file.save(f"{spec['file_name']}-{language}.pdf", ContentFile(content), save=False)
-                    document._set_document_file_metadata()
+                    self._write_file(document, spec, language, self._render_document(spec, language))
                     document.full_clean()
                     document.save()
+                    self._record(document, seed_key, created=True)
+                    self.report.record(kind, "created", title)
+                elif not document.file.storage.exists(document.file.name):
+                    self._restore_file(document, spec, language, kind)
+                else:
+                    self.report.record(kind, KEPT, document.title)
                 self.documents[spec["key"]][language] = document
-                self.report.record(f"Documents ({language})", action, title)
+
+    def _render_document(self, spec, language):
+        return render_outline(self.document_outline(spec, language))
+
+    @staticmethod
+    def _write_file(document, spec, language, content):
+        document.file.save(f"{spec['file_name']}-{language}.pdf", ContentFile(content), save=False)
+        document._set_document_file_metadata()
+
+    def _restore_file(self, document, spec, language, kind):
+        """Write the seed's file again where it is missing, but only if the document still has the seed's file."""
+        content = self._render_document(spec, language)
+        if document.file_hash != hash_filelike(BytesIO(content)):
+            # An editor's file (or an older seed's), gone from the storage: not the seed's to replace.
+            self.report.record(kind, "kept (its file is missing from the storage)", document.title)
+            return
+        name = document.file.storage.save(document.file.name, ContentFile(content))
+        if name != document.file.name:
+            document.file.name = name
+            document.save(update_fields=["file"])
+        self.report.record(kind, "file restored", document.title)
 
     def _document_collection(self):
         name = self.data["document_collection"]
@@ -222,7 +306,7 @@ class SeedLoader:
             collection = root.add_child(name=name)
             self.report.record("Collections", "created", name)
         else:
-            self.report.record("Collections", "unchanged", name)
+            self.report.record("Collections", KEPT, name)
         return collection
 
     def document_outline(self, spec, language):
@@ -354,13 +438,13 @@ class SeedLoader:
 
     def load_pages(self):
         # First make sure every page exists, so that pages can link to pages seeded after them;
-        # then bring each one's content up to date and publish it if anything changed.
+        # then fill in and publish the pages this run created. Pages that existed are left as they are.
         home_spec = self.data["pages"]
         self._make_room_for_home(home_spec)
         self._ensure_pages(home_spec, parent_pages=None)
-        for key, (spec, _parent) in self.page_specs.items():
-            for language in self.languages:
-                self._sync_page(key, spec, language)
+        order = {key: index for index, key in enumerate(self.page_specs)}
+        for key, language in sorted(self.created_pages, key=lambda item: (order[item[0]], item[1])):
+            self._fill_page(key, self.page_specs[key][0], language)
 
     def _tree_root(self):
         # Wagtail's migrations create the root; a test database built without migrations has none.
@@ -371,6 +455,8 @@ class SeedLoader:
 
     def _make_room_for_home(self, home_spec):
         """Retire the "Welcome" page Wagtail's migrations create, once the seeded home page replaces it."""
+        if f"page:{home_spec['key']}:{self.default_language}" in self.records:
+            return  # Seeded before: there or deleted by an editor, the site is theirs now.
         if Page.objects.filter(translation_key=stable_uuid("page", home_spec["key"])).exists():
             return
         site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
@@ -390,24 +476,26 @@ class SeedLoader:
 
     def _ensure_pages(self, spec, parent_pages):
         model = self._page_model(spec)
-        default_page = self._find_default_page(spec, model, parent_pages)
+        default_page = None
         for language in self.languages:
-            if language == self.default_language:
-                page = default_page
-            else:
-                page = default_page.get_translation_or_none(self.locales[language]) if default_page else None
+            kind = f"Pages ({language})"
+            seed_key = f"page:{spec['key']}:{language}"
+            page, recorded = self._recorded(Page, seed_key)
+            if recorded and page is None:
+                self.report.record(kind, LEFT_DELETED, seed_key)
+                continue
+            parent = parent_pages.get(language) if parent_pages is not None else self._tree_root()
             if page is None:
-                # Created in place rather than with copy_for_translation: a copy would take the English
-                # slug, and renaming it would leave redirects from addresses that never existed.
-                parent = parent_pages[language] if parent_pages else self._tree_root()
-                page = model(
-                    locale=self.locales[language],
-                    translation_key=default_page.translation_key if default_page else stable_uuid("page", spec["key"]),
-                    live=False,
-                    **self._scalar_values(spec, model, language),
-                )
-                page.slug = self._free_slug(page, parent, page.slug)
-                parent.add_child(instance=page)
+                page = self._find_page(spec, model, language, default_page, parent)
+                if page is not None:
+                    self._record(page, seed_key, created=False)
+            if page is not None:
+                self.report.record(kind, KEPT, page.url_path)
+            else:
+                page = self._create_page(spec, model, language, default_page, parent, kind)
+                if page is None:
+                    continue
+                self._record(page, seed_key, created=True)
                 self.created_pages.add((spec["key"], language))
             page = page.specific
             default_page = default_page or page
@@ -416,13 +504,13 @@ class SeedLoader:
         for child in spec.get("children", []):
             self._ensure_pages(child, self.pages[spec["key"]])
 
-    def _find_default_page(self, spec, model, parent_pages):
-        locale = self.locales[self.default_language]
-        page = Page.objects.filter(translation_key=stable_uuid("page", spec["key"]), locale=locale).first()
-        if page is None:
+    def _find_page(self, spec, model, language, default_page, parent):
+        locale = self.locales[language]
+        translation_key = default_page.translation_key if default_page else stable_uuid("page", spec["key"])
+        page = Page.objects.filter(translation_key=translation_key, locale=locale).first()
+        if page is None and language == self.default_language and parent is not None:
             # A page an earlier tool or an editor created at the same place with the same slug.
-            parent = parent_pages[self.default_language] if parent_pages else self._tree_root()
-            slug = self._localiser(self.default_language)(spec["slug"])
+            slug = self._localiser(language)(spec["slug"])
             page = parent.get_children().filter(slug=slug, locale=locale).first()
         if page is None:
             return None
@@ -433,6 +521,24 @@ class SeedLoader:
                 "there. Move or rename it, then run the command again."
             )
         return page
+
+    def _create_page(self, spec, model, language, default_page, parent, kind):
+        """A new page, not yet live (`_fill_page` publishes it), or None when it cannot have its place."""
+        if parent is None:
+            self.report.record(kind, "not created (its parent page is gone)", spec["key"])
+            return None
+        # Created in place rather than with copy_for_translation: a copy would take the English
+        # slug, and renaming it would leave redirects from addresses that never existed.
+        page = model(
+            locale=self.locales[language],
+            translation_key=default_page.translation_key if default_page else stable_uuid("page", spec["key"]),
+            live=False,
+            **self._scalar_values(spec, model, language),
+        )
+        if not Page._slug_is_available(page.slug, parent):
+            self.report.record(kind, f"not created (another page has the slug {page.slug!r})", parent.url_path)
+            return None
+        return parent.add_child(instance=page)
 
     @staticmethod
     def _page_model(spec):
@@ -450,7 +556,8 @@ class SeedLoader:
                 continue
             value = text(raw)
             if isinstance(field, models.ForeignKey):
-                name, value = field.attname, self.countries[value].pk if value else None
+                country = self.countries.get(value) if value else None
+                name, value = field.attname, country.pk if country else None
             elif isinstance(field, models.DateField) and value:
                 value = date.fromisoformat(value)
             elif value is None and not field.null:
@@ -458,77 +565,52 @@ class SeedLoader:
             values[name] = value
         return values
 
-    def _sync_page(self, key, spec, language):
+    def _fill_page(self, key, spec, language):
+        """Give a page this run created its streams and relations, then publish it."""
         page = self.pages[key][language]
         model = type(page)
-        parent = page.get_parent()
-        values = self._scalar_values(spec, model, language)
-        values["slug"] = self._free_slug(page, parent, values["slug"])
-        changed = self._assign(page, values)
-
         for name in spec:
             if name in PAGE_META_KEYS:
                 continue
             field = model._meta.get_field(name)
             if isinstance(field, StreamField):
-                changed |= self._assign_stream(page, field, self._stream_value(key, name, spec[name], language))
+                setattr(page, name, self._stream_value(key, name, spec[name], language))
             elif field.many_to_many:
-                changed |= self._assign_relations(page, field, spec[name])
+                self._set_relations(page, field, spec[name])
             elif field.one_to_many:
-                changed |= self._assign_children(page, field, self._localiser(language)(spec[name]), key)
-
-        created = (key, language) in self.created_pages
-        if changed or created or page.first_published_at is None:
-            page.save_revision(log_action=True).publish()
-            action = "created" if created else "updated"
-        else:
-            action = "unchanged"
-        self.report.record(f"Pages ({language})", action, page.url_path)
-
-    def _free_slug(self, page, parent, slug):
-        """`slug` if no sibling page has it; otherwise an existing page keeps its own."""
-        if Page._slug_is_available(slug, parent, page if page.pk else None):
-            return slug
-        if page.pk:
-            self.report.record("Pages (slug kept: taken by another page)", "unchanged", slug)
-            return page.slug
-        raise CommandError(f"The slug {slug!r} is taken under {parent.url_path}: move that page, then run again.")
+                self._set_children(page, field, self._localiser(language)(spec[name]), key)
+        page.save_revision(log_action=True).publish()
+        self.report.record(f"Pages ({language})", "created", page.url_path)
 
     def _stream_value(self, key, field_name, raw, language):
         blocks = self._localiser(language)(raw) or []
         resolved = []
         for index, block in enumerate(blocks):
             block_id = stable_uuid("block", f"{key}:{language}:{field_name}:{index}")
-            resolved.append({**self._resolve_references(block, language), "id": str(block_id)})
+            try:
+                resolved.append({**self._resolve_references(block, language), "id": str(block_id)})
+            except MissingReference as missing:
+                self.report.record(f"Pages ({language})", f"block left out (links to {missing})", key)
         return resolved
 
     def _resolve_references(self, value, language):
         """Replace {"$document": key} and {"$page": key} by the ids of the seeded objects, in `language`."""
         if isinstance(value, dict):
-            if set(value) == {"$document"}:
-                versions = self.documents[value["$document"]]
-                return (versions.get(language) or versions[self.default_language]).pk
-            if set(value) == {"$page"}:
-                versions = self.pages[value["$page"]]
-                return (versions.get(language) or versions[self.default_language]).pk
+            for marker, seeded in (("$document", self.documents), ("$page", self.pages)):
+                if set(value) == {marker}:
+                    versions = seeded.get(value[marker], {})
+                    target = versions.get(language) or versions.get(self.default_language)
+                    if target is None:
+                        raise MissingReference(f"{marker[1:]} {value[marker]}, which was deleted")
+                    return target.pk
             return {name: self._resolve_references(item, language) for name, item in value.items()}
         if isinstance(value, list):
             return [self._resolve_references(item, language) for item in value]
         return value
 
     @staticmethod
-    def _assign_stream(page, field, raw_blocks):
-        block = field.stream_block
-        wanted = block.get_prep_value(field.to_python(raw_blocks))
-        current = block.get_prep_value(field.to_python(block.get_prep_value(getattr(page, field.name))))
-        if wanted == current:
-            return False
-        setattr(page, field.name, wanted)
-        return True
-
-    @staticmethod
-    def _assign_children(page, relation, wanted, key):
-        """Replace a page's inline children (such as a form's fields) when they differ from `wanted`.
+    def _set_children(page, relation, wanted, key):
+        """Give a page its inline children (such as a form's fields).
 
         Children keep the fixture's order (without a sort order the database would choose it).
         Translatable children get a translation key from the page's key and their position: each
@@ -542,56 +624,58 @@ class SeedLoader:
             if issubclass(model, TranslatableMixin):
                 item["translation_key"] = stable_uuid("child", f"{key}:{relation.name}:{index}")
                 item["locale_id"] = page.locale_id
-        manager = getattr(page, relation.name)
-        names = sorted({name for item in wanted for name in item})
-        current = [{name: getattr(child, name) for name in names} for child in manager.all()]
-        if current == [
-            {name: item.get(name, getattr(relation.related_model(), name)) for name in names} for item in wanted
-        ]:
-            return False
-        setattr(page, relation.name, [relation.related_model(**item) for item in wanted])
-        return True
+        setattr(page, relation.name, [model(**item) for item in wanted])
 
-    def _assign_relations(self, page, field, keys):
-        # Pages in every language refer to the default locale's countries and partners.
+    def _set_relations(self, page, field, keys):
+        # Pages in every language refer to the default locale's countries and partners (those still there).
         if field.related_model is Country:
-            wanted = [self.countries[code] for code in keys]
+            wanted = [self.countries[code] for code in keys if code in self.countries]
         elif field.related_model is Partner:
-            wanted = [self.partners[key] for key in keys]
+            wanted = [self.partners[key] for key in keys if key in self.partners]
         else:
             raise CommandError(f"The seed loader cannot fill {field.model.__name__}.{field.name}.")
-        manager = getattr(page, field.name)
-        if {obj.pk for obj in manager.all()} == {obj.pk for obj in wanted}:
-            return False
-        manager.set(wanted)
-        return True
+        getattr(page, field.name).set(wanted)
 
     # Site
 
     def load_site(self):
-        home = self.pages[self.data["pages"]["key"]][self.default_language]
-        # The site's public address, from which canonical, hreflang and sitemap links are built.
-        address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
-        site_values = {
-            "root_page_id": home.pk,
-            "hostname": address.hostname,
-            "port": address.port or (443 if address.scheme == "https" else 80),
-            **self.data["site"],
-        }
+        """Point the default site at the seeded home page, the first time only; then its settings.
+
+        The site is set up (home page, host name and port from WAGTAILADMIN_BASE_URL, name) when
+        there is none, when this run created the home page, or when it points at the tree root (the
+        Wagtail welcome page it served was just replaced). Otherwise it is someone's configuration,
+        kept as it is; so are existing site settings.
+        """
+        home_key = self.data["pages"]["key"]
+        home = self.pages[home_key].get(self.default_language)
         site = Site.objects.filter(is_default_site=True).first()
-        if site is None:
-            site = Site(is_default_site=True, **site_values)
-            action = "created"
-        else:
-            action = "updated" if self._assign(site, site_values) else "unchanged"
-        if action != "unchanged":
+        if home is None:
+            self.report.record("Sites", "not set up (the home page is gone)", str(site))
+        elif site is None or (home_key, self.default_language) in self.created_pages or site.root_page.is_root():
+            # The site's public address, from which canonical, hreflang and sitemap links are built.
+            address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+            site_values = {
+                "root_page_id": home.pk,
+                "hostname": address.hostname,
+                "port": address.port or (443 if address.scheme == "https" else 80),
+                **self.data["site"],
+            }
+            created = site is None
+            site = site or Site(is_default_site=True)
+            for name, value in site_values.items():
+                setattr(site, name, value)
             site.full_clean()
             site.save()
-        self.report.record("Sites", action, str(site))
+            self.report.record("Sites", "created" if created else "set up", str(site))
+        else:
+            self.report.record("Sites", KEPT, str(site))
+        if site is None:
+            return
 
-        site_settings = SiteSettings.for_site(site)
-        changed = self._assign(site_settings, self.data["site_settings"])
-        if changed:
-            site_settings.full_clean()
-            site_settings.save()
-        self.report.record("Site settings", "updated" if changed else "unchanged", str(site))
+        if SiteSettings.objects.filter(site=site).exists():
+            self.report.record("Site settings", KEPT, str(site))
+            return
+        site_settings = SiteSettings(site=site, **self.data["site_settings"])
+        site_settings.full_clean()
+        site_settings.save()
+        self.report.record("Site settings", "created", str(site))

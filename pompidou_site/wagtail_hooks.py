@@ -3,6 +3,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -10,6 +11,7 @@ from . import editing
 from .models import Country, FooterText, Partner
 from .reports import DocumentDownloadsMenuItem, DocumentDownloadsReportView
 from .scheduling import NO_WORKER_WARNING, schedule_is_pending, worker_is_running
+from .seed import SEED_LOG_ACTION
 
 # Short lists searched by name: plain database filtering, which behaves the same on SQLite and
 # PostgreSQL (the SQLite full-text backend cannot restrict a search to some fields).
@@ -116,3 +118,16 @@ def warn_on_the_edit_screen(request, page):
 
 hooks.register("after_edit_page", warn_when_no_worker_keeps_the_schedule)
 hooks.register("after_create_page", warn_when_no_worker_keeps_the_schedule)
+
+
+# The seed content loader's record, in each object's history: what it created, or found and left as it was.
+@hooks.register("register_log_actions")
+def register_seed_content_log_action(actions):
+    @actions.register_action(SEED_LOG_ACTION)
+    class SeedContentFormatter(LogFormatter):
+        label = _("Seed content")
+
+        def format_message(self, log_entry):
+            if log_entry.data.get("created"):
+                return _("Created by the seed content loader")
+            return _("Recorded by the seed content loader as seed content, and left as it was")

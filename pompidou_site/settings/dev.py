@@ -29,3 +29,7 @@ WHITENOISE_AUTOREFRESH = True
 # Readable log lines in the terminal; LOG_FORMAT=json to see what production writes.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
 LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # noqa: F405
+
+# The development address: `make run` serves on $PORT, so the admin's links (and `ensure_dev_site`,
+# which gives the Wagtail site the same host and port for canonical and sitemap links) follow it.
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or 8000}"

@@ -1,12 +1,13 @@
 from django.core.management.base import BaseCommand
 
-from pompidou_site.seed import SEED_FILE, SeedLoader, load_fixture
+from pompidou_site.seed import KEPT, SEED_FILE, SeedLoader, load_fixture
 
 
 class Command(BaseCommand):
     help = (
         "Load the seed content (pages in English and French, countries, partners, footer, site settings and "
-        "programme documents). Safe to run again: it updates what exists and never duplicates."
+        "programme documents). Safe to run again: it creates what is missing and leaves what exists exactly as it is, "
+        "edited or not; what an editor deleted stays deleted."
     )
 
     def add_arguments(self, parser):
@@ -16,9 +17,9 @@ class Command(BaseCommand):
         report = SeedLoader(load_fixture(options["file"])).load()
         verbosity = options["verbosity"]
         if verbosity >= 2:
-            # Every object at -v 3; at -v 2 only what this run changed.
+            # Every object at -v 3; at -v 2 only what this run did not simply keep.
             for kind, action, label in report.events:
-                if verbosity >= 3 or action != "unchanged":
+                if verbosity >= 3 or action != KEPT:
                     self.stdout.write(f"{action:>9}  {kind}: {label}")
         if verbosity >= 1:
             for line in report.summary_lines():
