@@ -29,3 +29,7 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Most admin tests sign in with force_login, without a second factor; tests/test_accounts.py
+# turns two-factor authentication on (as production has it) wherever it tests sign-in.
+WAGTAIL_2FA_REQUIRED = False
