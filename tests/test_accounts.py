@@ -106,6 +106,16 @@ def test_five_wrong_passwords_are_answered_then_the_sixth_attempt_is_locked_out(
     assert 'username: "editor", ip_address: "127.0.0.1"' in lockouts[0].getMessage()
 
 
+def test_a_right_password_clears_the_count(client, superuser):
+    for _attempt in range(4):
+        sign_in(client, "editor", "not-the-password")
+    assert sign_in(client, "editor", PASSWORD).status_code == 302
+    client.logout()
+    for _attempt in range(4):
+        assert sign_in(client, "editor", "not-the-password").status_code == 200
+    assert sign_in(client, "editor", PASSWORD).status_code == 302
+
+
 def test_the_lockout_page_says_when_to_retry(client, superuser):
     lock_out(client, "editor")
     response = sign_in(client, "editor", PASSWORD)
