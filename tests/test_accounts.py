@@ -23,11 +23,12 @@ from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from wagtail.models import PageViewRestriction
+from wagtail.models import CollectionViewRestriction, PageViewRestriction
 
 from accounts.client_ip import client_ip
 from accounts.forms import MAIL_THREAD_NAME
 
+from . import factories
 from .test_settings import PRODUCTION_ENVIRONMENT, run_with_settings
 
 pytestmark = pytest.mark.django_db
@@ -289,6 +290,20 @@ def test_another_page_under_the_same_restriction_shares_the_count(client, protec
     assert response.status_code == 429
 
 
+def test_wrong_document_passwords_are_throttled_too(client, db):
+    collection = factories.root_collection().add_child(name="Restricted")
+    restriction = CollectionViewRestriction.objects.create(
+        collection=collection, restriction_type=CollectionViewRestriction.PASSWORD, password="the-file-password"
+    )
+    document = factories.CustomDocumentFactory(collection=collection)
+    url = reverse("wagtaildocs_authenticate_with_password", args=[restriction.pk])
+    for _attempt in range(5):
+        assert client.post(url, {"password": "wrong", "return_url": document.url}).status_code == 200
+    response = client.post(url, {"password": "the-file-password", "return_url": document.url})
+    assert response.status_code == 429
+    assert "Too many wrong passwords were entered for this content" in response.text
+
+
 # Password reset -----------------------------------------------------------------------------
 
 
@@ -464,6 +479,17 @@ def test_the_reset_command_removes_a_lost_device_and_setup_is_asked_again(client
     client.force_login(moderator)
     response = client.get(reverse("wagtailadmin_home"))
     assert response["Location"].startswith(reverse("wagtail_2fa_device_new"))
+
+
+def test_a_superuser_removes_a_lost_device_in_the_admin(client, superuser, moderator):
+    device = confirmed_device(moderator)
+    client.force_login(superuser)
+    listing = client.get(reverse("wagtail_2fa_device_list", args=[moderator.pk]))
+    assert listing.status_code == 200
+    assert "Phone" in listing.text
+    response = client.post(reverse("wagtail_2fa_device_remove", args=[device.pk]), {"user_id": moderator.pk})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=moderator).exists()
 
 
 def test_the_reset_command_names_an_unknown_user():
