@@ -8,15 +8,16 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from accounts.views import TwoFactorLoginView
+from accounts.views import TwoFactorDeviceDeleteView, TwoFactorLoginView
 
 from . import views
 from .feeds import LatestUpdatesFeed
 from .sitemaps import BilingualSitemap
 
 urlpatterns = [
-    # Before the admin's own: wagtail-2fa's code page at the same address and name (accounts.views).
+    # Before the admin's own: two of wagtail-2fa's pages at the same addresses and names (accounts.views).
     path("admin/2fa/auth", TwoFactorLoginView.as_view(), name="wagtail_2fa_auth"),
+    path("admin/2fa/devices/<int:pk>/remove", TwoFactorDeviceDeleteView.as_view(), name="wagtail_2fa_device_remove"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("health/", views.health, name="health"),

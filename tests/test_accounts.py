@@ -492,6 +492,22 @@ def test_a_superuser_removes_a_lost_device_in_the_admin(client, superuser, moder
     assert not TOTPDevice.objects.filter(user=moderator).exists()
 
 
+def test_removing_an_unknown_device_is_not_found(client, superuser):
+    client.force_login(superuser)
+    response = client.post(reverse("wagtail_2fa_device_remove", args=[999999]), {"user_id": superuser.pk})
+    assert response.status_code in {302, 404}
+    if response.status_code == 302:  # The language redirect every unknown admin address gets.
+        assert client.get(response["Location"]).status_code == 404
+
+
+def test_removing_a_device_without_naming_its_user_goes_back_to_its_owner_s_list(client, superuser, moderator):
+    device = confirmed_device(moderator)
+    client.force_login(superuser)
+    response = client.post(reverse("wagtail_2fa_device_remove", args=[device.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("wagtail_2fa_device_list", args=[moderator.pk])
+
+
 def test_the_reset_command_names_an_unknown_user():
     with pytest.raises(CommandError, match="There is no user 'ghost'"):
         call_command("reset_2fa", "ghost")
