@@ -5,6 +5,7 @@ environment. Anything secret or host-specific comes from the environment, never 
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -343,3 +344,66 @@ if LOG_FORMAT not in LOGGING["formatters"]:
 # scheduled publishing and the site's tasks are queued in the site's database (django-tasks-db)
 # and run by one worker process, `manage.py db_worker` (see pompidou_site/tasks.py).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Accounts and sign-in security (the `accounts` app): lockouts with django-axes, two-factor
+# authentication with wagtail-2fa, throttled password pages and password resets, idle sessions.
+INSTALLED_APPS += [
+    "accounts",
+    "wagtail_2fa",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+]
+MIDDLEWARE += [
+    # After AuthenticationMiddleware: django-otp's OTPMiddleware (which it extends) plus the
+    # redirect to the code or device setup page. 2FA is required for users with the
+    # wagtailadmin.enable_2fa permission (Moderators, superusers), optional for the others.
+    "wagtail_2fa.middleware.VerifyUserPermissionsMiddleware",
+    "accounts.middleware.PasswordGuessThrottleMiddleware",
+    # Last, as django-axes requires: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+# django-axes first: it refuses a locked-out user before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Five wrong passwords for one user name from one address lock that pair out for 15 minutes;
+# attempts during the lockout do not extend it, so the time the lockout page gives holds.
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# The log lines name the user name and address (the password is always masked), so that an
+# operator can tell which account is attacked from where.
+AXES_SENSITIVE_PARAMETERS = []
+# The client's address: REMOTE_ADDR, or X-Forwarded-For only behind that many trusted proxies.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+
+# Wrong passwords on a password-protected page or document, per address and restriction; and
+# password reset requests, per address and per e-mail address. Counted in the cache.
+PASSWORD_PAGE_FAILURE_LIMIT = 5
+PASSWORD_PAGE_WINDOW = timedelta(minutes=15)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = 5
+PASSWORD_RESET_LIMIT_PER_EMAIL = 3
+PASSWORD_RESET_WINDOW = timedelta(hours=1)
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "accounts.forms.BackgroundPasswordResetForm"  # noqa: S105 - a class path
+
+# Two-factor authentication (TOTP) is required wherever the permission says so. Development may
+# turn it off (WAGTAIL_2FA_REQUIRED=false); the tests turn it on where they test it.
+WAGTAIL_2FA_REQUIRED = True
+OTP_TOTP_ISSUER = "Pompidou Group"
+
+# A session ends after two hours without a request (each request pushes the expiry back), and
+# at sign-out. Wagtail's editor pings the server while a page is open, so writing is not cut off.
+SESSION_COOKIE_AGE = 2 * 60 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+
+# One line per failed sign-in and per lockout (django-axes logs them at WARNING), even when
+# LOG_LEVEL hides warnings from the rest of the site.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}

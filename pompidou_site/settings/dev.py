@@ -33,3 +33,6 @@ LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # noqa: F405
 # The development address: `make run` serves on $PORT, so the admin's links (and `ensure_dev_site`,
 # which gives the Wagtail site the same host and port for canonical and sitemap links) follow it.
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or 8000}"
+
+# The development superuser signs in with its password alone, unless WAGTAIL_2FA_REQUIRED=true.
+WAGTAIL_2FA_REQUIRED = env_bool("WAGTAIL_2FA_REQUIRED", False)  # noqa: F405

@@ -40,3 +40,7 @@ WHITENOISE_AUTOREFRESH = True
 # Tasks run inline, inside the request or test that enqueues them. tests/test_worker.py switches
 # to the database backend and runs the real worker; nothing else needs a worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Most admin tests sign in with force_login, without a second factor; tests/test_accounts.py
+# turns two-factor authentication on (as production has it) wherever it tests sign-in.
+WAGTAIL_2FA_REQUIRED = False
