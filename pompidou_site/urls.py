@@ -8,14 +8,14 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from accounts.views import TwoFactorDeviceDeleteView, TwoFactorLoginView
+from pompidou_site.accounts.views import TwoFactorDeviceDeleteView, TwoFactorLoginView
 
 from . import download_statistics, views
 from .feeds import LatestUpdatesFeed
 from .sitemaps import BilingualSitemap
 
 urlpatterns = [
-    # Before the admin's own: two of wagtail-2fa's pages at the same addresses and names (accounts.views).
+    # Before the admin's own: two of wagtail-2fa's pages at the same addresses and names (pompidou_site.accounts.views).
     path("admin/2fa/auth", TwoFactorLoginView.as_view(), name="wagtail_2fa_auth"),
     path("admin/2fa/devices/<int:pk>/remove", TwoFactorDeviceDeleteView.as_view(), name="wagtail_2fa_device_remove"),
     path("admin/", include(wagtailadmin_urls)),

@@ -25,8 +25,8 @@ from django.utils import timezone
 
 from wagtail.models import CollectionViewRestriction, PageViewRestriction
 
-from accounts.client_ip import client_ip
-from accounts.forms import MAIL_THREAD_NAME
+from pompidou_site.accounts.client_ip import client_ip
+from pompidou_site.accounts.forms import MAIL_THREAD_NAME
 
 from . import factories
 from .test_settings import PRODUCTION_ENVIRONMENT, run_with_settings
@@ -39,7 +39,7 @@ PASSWORD = "a-long-test-password"
 two_factor_on = override_settings(WAGTAIL_2FA_REQUIRED=True)
 
 grant_two_factor_permission = importlib.import_module(
-    "accounts.migrations.0001_moderators_require_two_factor"
+    "pompidou_site.accounts.migrations.0001_moderators_require_two_factor"
 ).grant_two_factor_permission
 
 

@@ -348,7 +348,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # Accounts and sign-in security (the `accounts` app): lockouts with django-axes, two-factor
 # authentication with wagtail-2fa, throttled password pages and password resets, idle sessions.
 INSTALLED_APPS += [
-    "accounts",
+    "pompidou_site.accounts",
     "wagtail_2fa",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -359,7 +359,7 @@ MIDDLEWARE += [
     # redirect to the code or device setup page. 2FA is required for users with the
     # wagtailadmin.enable_2fa permission (Moderators, superusers), optional for the others.
     "wagtail_2fa.middleware.VerifyUserPermissionsMiddleware",
-    "accounts.middleware.PasswordGuessThrottleMiddleware",
+    "pompidou_site.accounts.middleware.PasswordGuessThrottleMiddleware",
     # Last, as django-axes requires: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -376,14 +376,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_LOCKOUT_CALLABLE = "pompidou_site.accounts.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # The log lines name the user name and address (the password is always masked), so that an
 # operator can tell which account is attacked from where.
 AXES_SENSITIVE_PARAMETERS = []
 # The client's address: REMOTE_ADDR, or X-Forwarded-For only behind that many trusted proxies.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "pompidou_site.accounts.client_ip.client_ip"
 
 # Wrong passwords on a password-protected page or document, per address and restriction; and
 # password reset requests, per address and per e-mail address. Counted in the cache.
@@ -392,7 +392,7 @@ PASSWORD_PAGE_WINDOW = timedelta(minutes=15)
 PASSWORD_RESET_LIMIT_PER_ADDRESS = 5
 PASSWORD_RESET_LIMIT_PER_EMAIL = 3
 PASSWORD_RESET_WINDOW = timedelta(hours=1)
-WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "accounts.forms.BackgroundPasswordResetForm"  # noqa: S105 - a class path
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "pompidou_site.accounts.forms.BackgroundPasswordResetForm"  # noqa: S105 - a class path
 
 # Two-factor authentication (TOTP) is required wherever the permission says so. Development may
 # turn it off (WAGTAIL_2FA_REQUIRED=false); the tests turn it on where they test it.

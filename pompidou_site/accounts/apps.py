@@ -3,5 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
-    name = "accounts"
+    name = "pompidou_site.accounts"
+    label = "accounts"
     verbose_name = _("Accounts and sign-in security")
