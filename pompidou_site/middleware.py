@@ -5,11 +5,15 @@ from csp.middleware import CSPMiddleware, PolicyParts
 
 from django.conf import settings
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 
-def admin_prefix():
-    return reverse("wagtailadmin_home")
+def is_admin(request):
+    """Whether the request is for Wagtail's admin (False under a URLconf without it)."""
+    try:
+        return request.path_info.startswith(reverse("wagtailadmin_home"))
+    except NoReverseMatch:
+        return False
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
@@ -21,7 +25,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
-        if not report_only and parts.config is None and request.path_info.startswith(admin_prefix()):
+        if not report_only and parts.config is None and is_admin(request):
             return PolicyParts(
                 config=settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"],
                 update=parts.update,
