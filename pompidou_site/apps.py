@@ -11,7 +11,9 @@ class PompidouSiteConfig(AppConfig):
 
     def ready(self):
         from bs4 import MarkupResemblesLocatorWarning
+        from PIL import Image
 
+        from django.conf import settings
         from django.contrib.auth.signals import user_login_failed
 
         from . import documents, scheduling
@@ -25,3 +27,7 @@ class PompidouSiteConfig(AppConfig):
         # The footer's website address is a string for translators; wagtail-localize reads every
         # string with Beautiful Soup, which warns that this one looks like an address. It is one.
         warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning, module="wagtail_localize")
+        # Pillow refuses to open an image beyond twice this and warns beyond it: with Wagtail's
+        # own limit on the upload form, a decompression bomb is a form error, never a server
+        # error or hundreds of megabytes of memory in a rendition.
+        Image.MAX_IMAGE_PIXELS = settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS

@@ -1,8 +1,11 @@
 """The public feedback form: Wagtail's form builder, with limits that keep robots out without a CAPTCHA."""
 
+import secrets
 import time
+from datetime import timedelta
 
 from django import forms
+from django.apps import apps
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
@@ -16,9 +19,24 @@ MAXIMUM_SECONDS_TO_FILL = 60 * 60 * 24
 SIGNING_SALT = "pompidou_site.feedback-form"
 
 
-def started_token(started_at=None):
-    """A signed record of when the form was shown."""
-    return signing.dumps(started_at if started_at is not None else time.time(), salt=SIGNING_SALT)
+def started_token(started_at=None, nonce=None):
+    """A signed record of when the form was shown, with a nonce that makes it good for one sending."""
+    return signing.dumps(
+        {
+            "started": started_at if started_at is not None else time.time(),
+            "nonce": nonce or secrets.token_urlsafe(16),
+        },
+        salt=SIGNING_SALT,
+    )
+
+
+def read_token(token):
+    """The start time and nonce of a signed token, or (None, None) if it is forged or malformed."""
+    try:
+        value = signing.loads(token or "", salt=SIGNING_SALT)
+        return float(value["started"]), str(value["nonce"])
+    except (signing.BadSignature, TypeError, ValueError, KeyError):
+        return None, None
 
 
 class FeedbackForm(BaseForm):
@@ -30,10 +48,7 @@ class FeedbackForm(BaseForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        try:
-            started_at = float(signing.loads(cleaned_data.pop("started", "") or "", salt=SIGNING_SALT))
-        except (signing.BadSignature, TypeError, ValueError):
-            started_at = None
+        started_at, nonce = read_token(cleaned_data.pop("started", ""))
         elapsed = time.time() - started_at if started_at is not None else None
         if elapsed is None or elapsed > MAXIMUM_SECONDS_TO_FILL:
             raise forms.ValidationError(_("This form has expired: please send it again."), code="expired")
@@ -41,6 +56,12 @@ class FeedbackForm(BaseForm):
             raise forms.ValidationError(
                 _("The form was sent too quickly to be checked: please send it again."), code="too_fast"
             )
+        # The token is spent only by a form that is otherwise accepted, so that a visitor who fixes
+        # a field can send the same form again; the database's unique nonce settles a race.
+        if not self.errors:
+            used_tokens = apps.get_model("pompidou_site", "UsedFormToken")
+            if not used_tokens.use(nonce, keep_for=timedelta(seconds=MAXIMUM_SECONDS_TO_FILL)):
+                raise forms.ValidationError(_("This form was already sent."), code="replayed")
         return cleaned_data
 
 

@@ -1,8 +1,10 @@
 """The document and image forms, set by WAGTAILDOCS_DOCUMENT_FORM_BASE and WAGTAILIMAGES_IMAGE_FORM_BASE:
-an upload made from a page's chooser goes to the right collection unless the editor picks another."""
+an upload made from a page's chooser goes to the right collection unless the editor picks another,
+and an image is decoded in full before it is accepted."""
 
 from wagtail.documents.forms import BaseDocumentForm
-from wagtail.images.forms import BaseImageForm
+
+from .uploads import CheckedImageForm
 
 # The collections come from the migration pompidou_site 0006_collections.
 DOCUMENT_UPLOAD_COLLECTION = "Training outlines"
@@ -25,7 +27,9 @@ class DocumentForm(BaseDocumentForm):
         _default_collection(self, "document-chooser-upload", DOCUMENT_UPLOAD_COLLECTION)
 
 
-class ImageForm(BaseImageForm):
+class ImageForm(CheckedImageForm):
+    """Decoded in full before it is accepted (pompidou_site/uploads.py), and defaulted to a collection."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _default_collection(self, "image-chooser-upload", IMAGE_UPLOAD_COLLECTION)

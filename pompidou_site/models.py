@@ -8,7 +8,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
@@ -60,6 +61,14 @@ class CustomDocument(AbstractDocument):
     )
 
     admin_form_fields = (*Document.admin_form_fields, "language")
+
+    def clean(self):
+        # Imported here: the upload module builds on Wagtail's admin forms, loaded after the models.
+        from .uploads import check_document_content
+
+        super().clean()  # Wagtail's extension allow-list
+        if self.file and not self.file._committed:  # a file being uploaded, not one already stored
+            check_document_content(self.file)
 
     @property
     def is_public(self):
@@ -542,3 +551,29 @@ class DocumentDownloadCount(models.Model):
 
     def __str__(self):
         return f"{self.document} {self.month:%Y-%m} {self.language or '-'}: {self.downloads}"
+
+
+class UsedFormToken(models.Model):
+    """The nonce of a public form's signed token, recorded when the form is accepted, so that the
+    same token cannot store a second submission. Kept in the database, not the cache: a cache that
+    is flushed or down would let replays through. Rows outlive the token's own validity, then go."""
+
+    nonce = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("used form token")
+
+    def __str__(self):
+        return self.nonce
+
+    @classmethod
+    def use(cls, nonce, keep_for):
+        """Record the nonce; False if it was already used. `keep_for` is how long a token is valid."""
+        cls.objects.filter(used_at__lt=timezone.now() - keep_for).delete()
+        try:
+            with transaction.atomic():
+                cls.objects.create(nonce=nonce)
+        except IntegrityError:
+            return False
+        return True

@@ -192,13 +192,6 @@ def test_public_pages_send_a_content_security_policy_without_inline_script(clien
     assert "unsafe-inline" not in policy
 
 
-def test_the_admin_is_left_out_of_the_policy(client, superuser):
-    client.force_login(superuser)
-    response = client.get("/admin/")
-    assert response.status_code == 200
-    assert "Content-Security-Policy" not in response
-
-
 def test_sitemap_pairs_each_page_with_its_translations(client, site_tree):
     namespaces = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
     root = parse_xml(client.get("/sitemap.xml").content)

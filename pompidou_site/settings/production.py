@@ -38,3 +38,13 @@ if os.environ.get("REDIS_URL"):
             },
         }
     }
+
+# Cookies with the __Host- prefix: the browser keeps them only if they are Secure, for the whole
+# site (path "/") and without a Domain, so a neighbouring subdomain cannot set or shadow them.
+# Production only: plain-HTTP development cannot store a Secure cookie.
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+LANGUAGE_COOKIE_NAME = "__Host-django_language"
+SESSION_COOKIE_DOMAIN = CSRF_COOKIE_DOMAIN = LANGUAGE_COOKIE_DOMAIN = None
+SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = LANGUAGE_COOKIE_PATH = "/"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = True
