@@ -27,4 +27,4 @@ def client_ip(request):
             address = _valid(forwarded[-count])
             if address:
                 return address
-    return _valid(remote_addr) or "0.0.0.0"  # noqa: S104 - a placeholder, never bound to
+    return _valid(remote_addr) or "0.0.0.0"  # noqa: S104 - a placeholder, never bound  # nosec B104
