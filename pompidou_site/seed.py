@@ -8,9 +8,12 @@ existed: pages and snippets by a translation key derived from their fixture key 
 by ISO code, documents by title and language) and leaves it exactly as it is, edited or not. An
 object recorded once that no longer exists was deleted by an editor, and stays deleted.
 
-The programme documents are generated from the same fixture data as the pages that link to them
-(see `pdf.py`) and written through Django's storage API, only when the document is created (or its
-file is missing and the document still has the seed's own file, by its hash).
+The programme documents are drawn from the seeded pages themselves: the loader creates a page,
+builds its PDF from the page (its fields, the properties its template formats them with, the labels
+of the gettext catalogue, in the page's language; see `document_outline` and `pdf.py`), then links
+the document from the page and publishes it. Files are written through Django's storage API, only
+when the document is created (or its file is missing and the document still has the seed's own
+file, by its hash).
 """
 
 import json
