@@ -279,6 +279,11 @@ def localized_map(instances):
     return {obj.pk: translations.get(obj.translation_key, obj) for obj in instances}
 
 
+def localized_names(instances):
+    """The names of countries or partners in the active locale, in the order the pages list them."""
+    return sorted((obj.name for obj in localized_map(instances).values()), key=alphabetical)
+
+
 def alphabetical(text):
     """A sort key for names in either language: accents ignored, so that "Égypte" comes among the E."""
     return unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().casefold()
@@ -400,6 +405,14 @@ class BasePage(Page):
     @property
     def listing_text(self):
         return self.listing_summary or self.introduction
+
+    def document_facts(self):
+        """What a document generated from this page lists under its title, as the page shows it.
+
+        (label, text) pairs in the active language; page types with facts (dates, place, period...)
+        give them, formatted by the same properties their templates use.
+        """
+        return []
 
     @property
     def meta_description(self):

@@ -1,4 +1,4 @@
-"""The programme documents as PDF files, drawn from the same data as the pages that link to them.
+"""The programme documents as PDF files, drawn by the seed loader from the pages that link to them.
 
 `render_outline` turns one outline (a plain dict, see its docstring) into PDF bytes. The bytes
 depend on the outline only, so regenerating a document that has not changed gives the same file

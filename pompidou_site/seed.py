@@ -8,9 +8,12 @@ existed: pages and snippets by a translation key derived from their fixture key 
 by ISO code, documents by title and language) and leaves it exactly as it is, edited or not. An
 object recorded once that no longer exists was deleted by an editor, and stays deleted.
 
-The programme documents are generated from the same fixture data as the pages that link to them
-(see `pdf.py`) and written through Django's storage API, only when the document is created (or its
-file is missing and the document still has the seed's own file, by its hash).
+The programme documents are drawn from the seeded pages themselves: the loader creates a page,
+builds its PDF from the page (its fields, the properties its template formats them with, the labels
+of the gettext catalogue, in the page's language; see `document_outline` and `pdf.py`), then links
+the document from the page and publishes it. Files are written through Django's storage API, only
+when the document is created (or its file is missing and the document still has the seed's own
+file, by its hash).
 """
 
 import json
@@ -26,7 +29,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.management.base import CommandError
 from django.db import models, transaction
-from django.utils import dateformat, translation
+from django.utils import translation
+from django.utils.translation import gettext
 
 from wagtail.documents import get_document_model
 from wagtail.fields import StreamField
@@ -34,7 +38,7 @@ from wagtail.log_actions import log
 from wagtail.models import Collection, Locale, ModelLogEntry, Orderable, Page, PageLogEntry, Site, TranslatableMixin
 from wagtail.utils.file import hash_filelike
 
-from .models import Country, FooterText, Partner, SiteSettings, alphabetical
+from .models import Country, FooterText, Partner, SiteSettings
 from .pdf import blocks_from_rich_text, blocks_from_stream, render_outline
 
 SEED_FILE = Path(settings.BASE_DIR) / "fixtures" / "seed_content.json"
@@ -91,6 +95,8 @@ class SeedLoader:
         self.locales = {}
         self.countries = {}  # ISO code -> Country of the default locale
         self.partners = {}  # fixture key -> Partner of the default locale
+        # The taxonomy snippets pages refer to, by model: fixture key -> instance of the default locale.
+        self.snippets = {Country: self.countries, Partner: self.partners}
         self.documents = defaultdict(dict)  # fixture key -> {language: document}
         self.pages = defaultdict(dict)  # fixture key -> {language: page}
         self.created_pages = set()  # (fixture key, language)
@@ -110,7 +116,6 @@ class SeedLoader:
         self.load_countries()
         self.load_partners()
         self.load_footer_text()
-        self.load_documents()
         self.load_pages()
         self.load_site()
         return self.report
@@ -265,8 +270,12 @@ class SeedLoader:
                     if document is not None:
                         self._record(document, seed_key, created=False)
                 if document is None:
+                    content = self._render_document(spec, language)
+                    if content is None:
+                        self.report.record(kind, "not created (its page is gone)", title)
+                        continue
                     document = document_model(title=title, language=language, collection=collection)
-                    self._write_file(document, spec, language, self._render_document(spec, language))
+                    self._write_file(document, spec, language, content)
                     document.full_clean()
                     document.save()
                     self._record(document, seed_key, created=True)
@@ -278,7 +287,12 @@ class SeedLoader:
                 self.documents[spec["key"]][language] = document
 
     def _render_document(self, spec, language):
-        return render_outline(self.document_outline(spec, language))
+        """The PDF of the document, drawn from its page in `language` (None if that page is gone)."""
+        page = self.pages[spec["outline"]["page"]].get(language)
+        if page is None:
+            return None
+        with translation.override(language):
+            return render_outline(self.document_outline(spec, page))
 
     @staticmethod
     def _write_file(document, spec, language, content):
@@ -288,7 +302,7 @@ class SeedLoader:
     def _restore_file(self, document, spec, language, kind):
         """Write the seed's file again where it is missing, but only if the document still has the seed's file."""
         content = self._render_document(spec, language)
-        if document.file_hash != hash_filelike(BytesIO(content)):
+        if content is None or document.file_hash != hash_filelike(BytesIO(content)):
             # An editor's file (or an older seed's), gone from the storage: not the seed's to replace.
             self.report.record(kind, "kept (its file is missing from the storage)", document.title)
             return
@@ -309,92 +323,46 @@ class SeedLoader:
             self.report.record("Collections", KEPT, name)
         return collection
 
-    def document_outline(self, spec, language):
-        """The outline `pdf.render_outline` draws, taken from the fixture entry of the page it documents."""
-        labels = self.data["document_labels"][language]
+    def document_outline(self, spec, page):
+        """The outline `pdf.render_outline` draws of `page`, in the active language.
+
+        Drawn from the page itself, with the properties and labels its template uses; the fixture
+        entry of the document names only its title, what it includes and any text of its own.
+        """
         source = spec["outline"]
-        page_spec, parent_spec = self.page_specs[source["page"]]
-        programme_spec = page_spec if page_spec["type"] == "programmes.ProgrammePage" else parent_spec
-        text = self._localiser(language)
+        language = page.locale.language_code
+        programme = page.programme
         blocks = []
         for part in source["include"]:
-            if part == "introduction" and text(page_spec.get("introduction")):
-                blocks.append({"type": "paragraph", "text": text(page_spec["introduction"])})
-            elif part == "objectives" and text(page_spec.get("objectives")):
-                blocks.append({"type": "heading", "level": 2, "text": labels["objectives"]})
-                blocks.extend(blocks_from_rich_text(text(page_spec["objectives"])))
-            elif part == "sessions" and text(page_spec.get("sessions")):
-                blocks.append({"type": "heading", "level": 2, "text": labels["sessions"]})
-                blocks.extend(self._session_blocks(text(page_spec["sessions"])))
+            if part == "introduction" and page.introduction:
+                blocks.append({"type": "paragraph", "text": page.introduction})
+            elif part == "objectives" and page.objectives:
+                blocks.append({"type": "heading", "level": 2, "text": gettext("Objectives")})
+                blocks.extend(blocks_from_rich_text(page.objectives))
+            elif part == "sessions" and page.sessions:
+                blocks.append({"type": "heading", "level": 2, "text": gettext("Sessions")})
+                blocks.extend(self._session_blocks(page.sessions.raw_data))
             elif part == "body":
-                blocks.extend(blocks_from_stream(text(page_spec.get("body"))))
+                blocks.extend(blocks_from_stream(page.body.raw_data))
             elif part == "own_body":
-                blocks.extend(blocks_from_stream(text(source["body"])))
+                blocks.extend(blocks_from_stream(self._localiser(language)(source["body"])))
             elif part == "programme_introduction":
-                blocks.append({"type": "heading", "level": 2, "text": labels["about_programme"]})
-                blocks.append({"type": "paragraph", "text": text(programme_spec["introduction"])})
+                blocks.append({"type": "heading", "level": 2, "text": gettext("About the programme")})
+                blocks.append({"type": "paragraph", "text": programme.introduction})
             elif part == "programme_body":
-                blocks.append({"type": "heading", "level": 2, "text": labels["about_programme"]})
-                for block in blocks_from_stream(text(programme_spec["body"])):
+                blocks.append({"type": "heading", "level": 2, "text": gettext("About the programme")})
+                for block in blocks_from_stream(programme.body.raw_data):
                     if block["type"] == "heading":
                         block = {**block, "level": min(block["level"] + 1, 4)}
                     blocks.append(block)
         return {
             "title": spec["title"][language],
-            "subtitle": text(programme_spec["title"]),
+            "subtitle": programme.title,
             "language": language,
-            "author": labels["author"],
-            "facts": self._facts(page_spec, language) if "facts" in source["include"] else [],
+            "author": gettext("Pompidou Group, Council of Europe"),
+            "facts": page.document_facts() if "facts" in source["include"] else [],
             "blocks": blocks,
         }
-
-    def _facts(self, page_spec, language):
-        labels = self.data["document_labels"][language]
-        text = self._localiser(language)
-        facts = []
-        if page_spec["type"] == "trainings.TrainingOutlinePage":
-            if page_spec.get("start_date"):
-                facts.append((labels["dates"], self._dates(page_spec, language)))
-            else:
-                facts.append((labels["year"], str(page_spec["year"])))
-            country = self._country_name(page_spec.get("country"), language)
-            facts.append((labels["place"], ", ".join(part for part in (text(page_spec.get("city")), country) if part)))
-            facts.append((labels["organisers"], self._partner_names(page_spec.get("organisers"), language)))
-            facts.append((labels["partners"], self._partner_names(page_spec.get("partners"), language)))
-            facts.append((labels["audience"], text(page_spec.get("audience"))))
-            if page_spec.get("participants"):
-                template = labels[f"participants_{page_spec['participants_qualifier']}"]
-                facts.append((labels["participants"], template.format(number=page_spec["participants"])))
-        else:
-            names = sorted(
-                (self._country_name(code, language) for code in page_spec.get("countries", [])), key=alphabetical
-            )
-            facts.append((labels["country" if len(names) == 1 else "countries"], ", ".join(names)))
-            facts.append((labels["partners"], self._partner_names(page_spec.get("partners"), language)))
-            facts.append((labels["period"], self._period(page_spec, labels)))
-        return [(label, value) for label, value in facts if value]
-
-    def _dates(self, page_spec, language):
-        formats = {"day": "j F Y", "month": "F Y", "year": "Y"}
-        date_format = formats[page_spec.get("date_precision", "day")]
-        with translation.override(language):
-            dates = [
-                dateformat.format(date.fromisoformat(page_spec[name]), date_format)
-                for name in ("start_date", "end_date")
-                if page_spec.get(name)
-            ]
-        return " – ".join(dict.fromkeys(dates))
-
-    @staticmethod
-    def _period(page_spec, labels):
-        start, end = page_spec.get("start_year"), page_spec.get("end_year")
-        if start and end:
-            return str(start) if start == end else f"{start}–{end}"
-        if start:
-            return labels["period_since"].format(year=start)
-        if end:
-            return labels["period_until"].format(year=end)
-        return ""
 
     def _country_name(self, iso_code, language):
         if not iso_code:
@@ -438,13 +406,19 @@ class SeedLoader:
 
     def load_pages(self):
         # First make sure every page exists, so that pages can link to pages seeded after them;
-        # then fill in and publish the pages this run created. Pages that existed are left as they are.
+        # then fill in the pages this run created, except what links to documents; then create the
+        # documents, each drawn from its page; then link them and publish. Pages that existed are
+        # left as they are.
         home_spec = self.data["pages"]
         self._make_room_for_home(home_spec)
         self._ensure_pages(home_spec, parent_pages=None)
         order = {key: index for index, key in enumerate(self.page_specs)}
-        for key, language in sorted(self.created_pages, key=lambda item: (order[item[0]], item[1])):
+        created = sorted(self.created_pages, key=lambda item: (order[item[0]], item[1]))
+        for key, language in created:
             self._fill_page(key, self.page_specs[key][0], language)
+        self.load_documents()
+        for key, language in created:
+            self._publish_page(key, self.page_specs[key][0], language)
 
     def _tree_root(self):
         # Wagtail's migrations create the root; a test database built without migrations has none.
@@ -556,8 +530,8 @@ class SeedLoader:
                 continue
             value = text(raw)
             if isinstance(field, models.ForeignKey):
-                country = self.countries.get(value) if value else None
-                name, value = field.attname, country.pk if country else None
+                related = self._snippet(field, value) if value else None
+                name, value = field.attname, related.pk if related else None
             elif isinstance(field, models.DateField) and value:
                 value = date.fromisoformat(value)
             elif value is None and not field.null:
@@ -566,11 +540,11 @@ class SeedLoader:
         return values
 
     def _fill_page(self, key, spec, language):
-        """Give a page this run created its streams and relations, then publish it."""
+        """Give a page this run created its streams and relations, but those linking to documents; save it."""
         page = self.pages[key][language]
         model = type(page)
         for name in spec:
-            if name in PAGE_META_KEYS:
+            if name in PAGE_META_KEYS or self._links_to_documents(spec[name]):
                 continue
             field = model._meta.get_field(name)
             if isinstance(field, StreamField):
@@ -579,8 +553,24 @@ class SeedLoader:
                 self._set_relations(page, field, spec[name])
             elif field.one_to_many:
                 self._set_children(page, field, self._localiser(language)(spec[name]), key)
+        page.save()
+
+    def _publish_page(self, key, spec, language):
+        """Give a page this run created the streams that link to documents, now that they exist; publish it."""
+        page = self.pages[key][language]
+        for name in spec:
+            if name not in PAGE_META_KEYS and self._links_to_documents(spec[name]):
+                setattr(page, name, self._stream_value(key, name, spec[name], language))
         page.save_revision(log_action=True).publish()
         self.report.record(f"Pages ({language})", "created", page.url_path)
+
+    @staticmethod
+    def _links_to_documents(value):
+        if isinstance(value, dict):
+            return "$document" in value or any(SeedLoader._links_to_documents(item) for item in value.values())
+        if isinstance(value, list):
+            return any(SeedLoader._links_to_documents(item) for item in value)
+        return False
 
     def _stream_value(self, key, field_name, raw, language):
         blocks = self._localiser(language)(raw) or []
@@ -626,15 +616,20 @@ class SeedLoader:
                 item["locale_id"] = page.locale_id
         setattr(page, relation.name, [model(**item) for item in wanted])
 
+    def _snippet_keys(self, field):
+        """Fixture key -> seeded instance of the snippet model `field` refers to."""
+        if field.related_model not in self.snippets:
+            raise CommandError(f"The seed loader cannot fill {field.model.__name__}.{field.name}.")
+        return self.snippets[field.related_model]
+
+    def _snippet(self, field, key):
+        # None when an editor deleted it: the page is created without it.
+        return self._snippet_keys(field).get(key)
+
     def _set_relations(self, page, field, keys):
         # Pages in every language refer to the default locale's countries and partners (those still there).
-        if field.related_model is Country:
-            wanted = [self.countries[code] for code in keys if code in self.countries]
-        elif field.related_model is Partner:
-            wanted = [self.partners[key] for key in keys if key in self.partners]
-        else:
-            raise CommandError(f"The seed loader cannot fill {field.model.__name__}.{field.name}.")
-        getattr(page, field.name).set(wanted)
+        seeded = self._snippet_keys(field)
+        getattr(page, field.name).set([seeded[key] for key in keys if key in seeded])
 
     # Site
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.apps import apps
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalManyToManyField
@@ -12,7 +13,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from pompidou_site.blocks import body_blocks, related_blocks
-from pompidou_site.models import BODY_HELP, DEFAULT_LOCALE, BasePage, PeriodMixin
+from pompidou_site.models import BODY_HELP, DEFAULT_LOCALE, BasePage, PeriodMixin, localized_names
 
 # wagtail-localize leaves many-to-many fields out of a translation unless told: every language's
 # page lists the same countries and partners (of the default locale), copied on each sync.
@@ -37,6 +38,17 @@ class ProgrammePageQuerySet(PageQuerySet):
 
 
 PARTNERS_HELP = _("Tick every partner organisation. Missing one? Add it under Taxonomy › Partners.")
+
+
+def period_country_partner_facts(page):
+    """The period, countries and partners of a programme or country project, as
+    `components/page_facts.html` shows them (see `BasePage.document_facts`)."""
+    facts = [
+        (gettext("Period"), page.period),
+        (gettext("Countries"), ", ".join(localized_names(page.countries.all()))),
+        (gettext("Partners"), ", ".join(localized_names(page.partners.all()))),
+    ]
+    return [(label, text) for label, text in facts if text]
 
 
 class ProgrammeIndexPage(BasePage):
@@ -122,6 +134,12 @@ class ProgrammePage(PeriodMixin, BasePage):
 
     class Meta:
         verbose_name = _("programme page")
+
+    document_facts = period_country_partner_facts
+
+    @property
+    def programme(self):
+        return self
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -217,6 +235,12 @@ class CountryProjectPage(PeriodMixin, BasePage):
 
     class Meta:
         verbose_name = _("country project page")
+
+    document_facts = period_country_partner_facts
+
+    @property
+    def programme(self):
+        return self.get_parent().specific
 
     @property
     def is_planned(self):

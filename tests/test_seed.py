@@ -248,10 +248,16 @@ def test_every_fact_of_the_brief_is_on_its_page(client, seeded, key, language, f
 
 # Each generated document: what it must say, as its page does.
 PDF_FACTS = {
-    ("Training outline 2010", "en"): ["Warsaw", "May 2010", "30", "Polish National Office of Drug Prevention"],
+    # The facts as the page formats them: "about 30 participants", as the page says.
+    ("Training outline 2010", "en"): [
+        "Warsaw",
+        "May 2010",
+        "about 30 participants",
+        "Polish National Office of Drug Prevention",
+    ],
     ("Training outline 2011", "en"): ["2011", "Executive Training for drug policy managers"],
     ("Training outline 2012", "en"): ["2012", "Executive Training for drug policy managers"],
-    ("Descriptif de la formation 2010", "fr"): ["Varsovie", "mai 2010", "30"],
+    ("Descriptif de la formation 2010", "fr"): ["Varsovie", "mai 2010", "environ 30 participants"],
     ("Descriptif de la formation 2011", "fr"): ["2011"],
     ("Descriptif de la formation 2012", "fr"): ["2012"],
     ("Project outline for a regional conference", "en"): [

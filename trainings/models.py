@@ -2,7 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.template.defaultfilters import date as format_date
-from django.utils.html import format_html
+from django.utils.html import format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalManyToManyField
@@ -14,7 +15,7 @@ from wagtail_localize.fields import SynchronizedField
 
 from pompidou_site.blocks import RICH_TEXT_FEATURES, DocumentBlock
 from pompidou_site.documents import public_documents
-from pompidou_site.models import DEFAULT_LOCALE, BasePage
+from pompidou_site.models import DEFAULT_LOCALE, BasePage, localized_map, localized_names
 
 from .blocks import SessionBlock
 
@@ -159,6 +160,37 @@ class TrainingOutlinePage(BasePage):
     class Meta:
         verbose_name = _("training outline page")
 
+    def _dates(self):
+        """When the training took place, as precisely as it is known: ([(datetime, text)...], separator).
+
+        One formatting for the page (`dates_html`) and for its generated documents (`dates_text`).
+        """
+        start, end = self.start_date, self.end_date
+        precision = self.date_precision
+        if not start or precision == "year":
+            year = start.year if start else self.year
+            if end and end.year != year:
+                return [(year, year), (end.year, end.year)], "–"
+            return [(year, year)], ""
+        if precision == "month":
+            if end and (end.year, end.month) != (start.year, start.month):
+                start_format = "F" if end.year == start.year else "F Y"
+                return [
+                    (format_date(start, "Y-m"), format_date(start, start_format)),
+                    (format_date(end, "Y-m"), format_date(end, "F Y")),
+                ], " – "
+            return [(format_date(start, "Y-m"), format_date(start, "F Y"))], ""
+        if not end or end == start:
+            return [(start.isoformat(), format_date(start, "j F Y"))], ""
+        if (start.year, start.month) == (end.year, end.month):
+            # Days of one month: no spaces around the dash between two numbers.
+            return [(start.isoformat(), format_date(start, "j")), (end.isoformat(), format_date(end, "j F Y"))], "–"
+        start_format = "j F" if start.year == end.year else "j F Y"
+        return [
+            (start.isoformat(), format_date(start, start_format)),
+            (end.isoformat(), format_date(end, "j F Y")),
+        ], " – "
+
     @property
     def dates_html(self):
         """When a training took place, as precisely as it is known, in <time> elements.
@@ -166,45 +198,47 @@ class TrainingOutlinePage(BasePage):
         "3–7 May 2010", "28 April – 2 May 2010", "3 May 2010"; "May 2010" when only the month is
         known; "2010" or "2007–2008" when only the years are.
         """
-        start, end = self.start_date, self.end_date
-        precision = self.date_precision
-        if not start or precision == "year":
-            year = start.year if start else self.year
-            if end and end.year != year:
-                return format_html(
-                    '<time datetime="{}">{}</time>–<time datetime="{}">{}</time>', year, year, end.year, end.year
-                )
-            return format_html('<time datetime="{}">{}</time>', year, year)
-        if precision == "month":
-            if end and (end.year, end.month) != (start.year, start.month):
-                start_format = "F" if end.year == start.year else "F Y"
-                return format_html(
-                    '<time datetime="{}">{}</time> – <time datetime="{}">{}</time>',
-                    format_date(start, "Y-m"),
-                    format_date(start, start_format),
-                    format_date(end, "Y-m"),
-                    format_date(end, "F Y"),
-                )
-            return format_html('<time datetime="{}">{}</time>', format_date(start, "Y-m"), format_date(start, "F Y"))
-        if not end or end == start:
-            return format_html('<time datetime="{}">{}</time>', start.isoformat(), format_date(start, "j F Y"))
-        if (start.year, start.month) == (end.year, end.month):
-            # Days of one month: no spaces around the dash between two numbers.
-            return format_html(
-                '<time datetime="{}">{}</time>–<time datetime="{}">{}</time>',
-                start.isoformat(),
-                format_date(start, "j"),
-                end.isoformat(),
-                format_date(end, "j F Y"),
-            )
-        start_format = "j F" if start.year == end.year else "j F Y"
-        return format_html(
-            '<time datetime="{}">{}</time> – <time datetime="{}">{}</time>',
-            start.isoformat(),
-            format_date(start, start_format),
-            end.isoformat(),
-            format_date(end, "j F Y"),
-        )
+        parts, separator = self._dates()
+        return format_html_join(separator, '<time datetime="{}">{}</time>', parts)
+
+    @property
+    def dates_text(self):
+        """The same dates as `dates_html`, as plain text."""
+        parts, separator = self._dates()
+        return separator.join(str(text) for _datetime, text in parts)
+
+    @property
+    def participants_text(self):
+        """ "about 30 participants": the number, qualified, in the active language ("" if unknown)."""
+        if not self.participants:
+            return ""
+        templates = {
+            self.ParticipantsQualifier.ABOUT: ngettext(
+                "about %(counter)s participant", "about %(counter)s participants", self.participants
+            ),
+            self.ParticipantsQualifier.MORE_THAN: ngettext(
+                "more than %(counter)s participant", "more than %(counter)s participants", self.participants
+            ),
+        }
+        default = ngettext("%(counter)s participant", "%(counter)s participants", self.participants)
+        return templates.get(self.participants_qualifier, default) % {"counter": self.participants}
+
+    @property
+    def programme(self):
+        return self.get_parent().specific
+
+    def document_facts(self):
+        """Dates, place, organisers, partners, audience and participants, as the page shows them."""
+        country = localized_map([self.country])[self.country.pk].name if self.country else ""
+        facts = [
+            (gettext("Dates"), self.dates_text),
+            (gettext("Place"), ", ".join(part for part in (self.city, country) if part)),
+            (gettext("Organisers"), ", ".join(localized_names(self.organisers.all()))),
+            (gettext("Partners"), ", ".join(localized_names(self.partners.all()))),
+            (gettext("Audience"), self.audience),
+            (gettext("Participants"), self.participants_text),
+        ]
+        return [(label, text) for label, text in facts if text]
 
     @classmethod
     def with_outline_documents(cls, trainings):
