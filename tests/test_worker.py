@@ -10,6 +10,7 @@ time-machine rather than waited for.
 
 import logging
 import signal
+import time
 from datetime import timedelta
 
 import pytest
@@ -17,6 +18,7 @@ import time_machine
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -224,3 +226,64 @@ def test_an_editor_who_schedules_a_page_without_a_worker_is_told_once(client, su
 
     # Opening the page again still says so: the warning lasts as long as the problem.
     assert warnings_shown(client.get(edit_url(page))) == 1
+
+
+def _sqlite_connection(path, alias):
+    """A connection to `path` with the site's SQLite options, as the server and the worker each have."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+    from django.db.utils import ConnectionHandler
+
+    handler = ConnectionHandler({"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)}})
+    connection = DatabaseWrapper({**handler.settings["default"], "OPTIONS": dict(settings.SQLITE_OPTIONS)}, alias=alias)
+    connection.ensure_connection()
+    return connection
+
+
+def _begin(connection):
+    # What transaction.atomic() runs first on SQLite: BEGIN, in the configured transaction mode.
+    connection._start_transaction_under_autocommit()
+
+
+def test_on_sqlite_a_write_while_the_worker_writes_waits_instead_of_failing(tmp_path):
+    """The server and the worker share one SQLite file: an editor's publish that reads, then writes,
+    while the worker holds the write lock must wait for it, not fail with "database is locked"."""
+    import threading
+
+    path = tmp_path / "shared.sqlite3"
+    server = _sqlite_connection(path, "server")
+    server.cursor().execute("CREATE TABLE page (title TEXT)")
+    worker_holds_the_lock, errors = threading.Event(), []
+
+    def worker_writes():
+        # Django's connections belong to their thread, as they belong to their process.
+        worker = _sqlite_connection(path, "worker")
+        try:
+            _begin(worker)
+            worker.cursor().execute("INSERT INTO page VALUES ('from the worker')")
+            worker_holds_the_lock.set()
+            time.sleep(0.5)
+            worker.cursor().execute("COMMIT")
+        except Exception as error:  # noqa: BLE001 - the assertion below says what happened
+            errors.append(error)
+        finally:
+            worker_holds_the_lock.set()
+            worker.close()
+
+    thread = threading.Thread(target=worker_writes)
+    thread.start()
+    worker_holds_the_lock.wait(5)
+    try:
+        _begin(server)
+        cursor = server.cursor()
+        cursor.execute("SELECT COUNT(*) FROM page")
+        cursor.execute("INSERT INTO page VALUES ('from the editor')")
+        cursor.execute("COMMIT")
+    except Exception as error:  # noqa: BLE001 - the assertion below says what happened
+        errors.append(error)
+    thread.join()
+    cursor = server.cursor()
+    cursor.execute("SELECT title FROM page ORDER BY rowid")
+    titles = [row[0] for row in cursor.fetchall()]
+    server.close()
+    assert not errors, errors
+    assert titles == ["from the worker", "from the editor"]

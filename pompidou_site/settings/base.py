@@ -124,6 +124,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The web server and the worker write to one SQLite file. In SQLite's default (deferred) mode a
+# transaction that reads, then writes, fails at once with "database is locked" when the other
+# process writes meanwhile; IMMEDIATE takes the write lock at BEGIN, and the timeout (seconds) lets
+# the second writer wait its turn instead of failing an editor's publish.
+SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
