@@ -93,6 +93,29 @@ def test_a_visitor_cannot_download_a_private_document(client, private_document):
     assert f"next={private_document.url}" in response["Location"]
 
 
+def test_the_sign_in_for_a_private_document_is_in_the_site_layout(client, site_tree, private_document):
+    sign_in = client.get(client.get(private_document.url)["Location"])
+    assert sign_in.status_code == 200
+    html = sign_in.content.decode()
+    assert 'id="main-content"' in html
+    assert "<h1>Sign in</h1>" in html
+    assert "secretariat" in html
+    assert 'name="username"' in html and 'name="password"' in html
+    assert f'name="next" value="{private_document.url}"' in html
+
+
+def test_the_private_document_sign_in_lets_a_secretariat_member_through(client, member, private_document):
+    member("Editors", "edith")
+    login_url = client.get(private_document.url)["Location"]
+    response = client.post(
+        login_url.split("?")[0],
+        {"username": "edith", "password": "a-long-test-password", "next": private_document.url},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == private_document.url
+    assert downloaded(client.get(private_document.url)).startswith(b"%PDF")
+
+
 def test_a_secretariat_member_downloads_a_private_document(client, member, private_document):
     client.force_login(member("Editors", "edith"))
     response = client.get(private_document.url)
