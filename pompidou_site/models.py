@@ -1,7 +1,6 @@
 """What every section of the site shares: media models, taxonomy, settings and the base page."""
 
 import logging
-import unicodedata
 from smtplib import SMTPException
 
 from django.apps import apps
@@ -19,12 +18,13 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.documents.models import AbstractDocument, Document
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
-from wagtail.models import Locale, Page, TranslatableMixin
+from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .blocks import body_blocks
 from .forms import FeedbackFormBuilder
+from .taxonomy import alphabetical  # noqa: F401 (the sort key, where names are sorted)
 
 logger = logging.getLogger(__name__)
 
@@ -220,6 +220,18 @@ class SiteSettings(BaseSiteSetting):
     linkedin_url = models.URLField(_("LinkedIn"), blank=True, help_text=SOCIAL_LINK_HELP)
     youtube_url = models.URLField(_("YouTube"), blank=True, help_text=SOCIAL_LINK_HELP)
     facebook_url = models.URLField(_("Facebook"), blank=True, help_text=SOCIAL_LINK_HELP)
+    accessibility_statement = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("accessibility statement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "The page linked from every page's footer as the accessibility statement. Choose the "
+            "default language's page: readers get its translation in their language."
+        ),
+    )
 
     panels = [
         MultiFieldPanel([FieldPanel("contact_email"), FieldPanel("contact_phone")], heading=_("Contact")),
@@ -232,6 +244,7 @@ class SiteSettings(BaseSiteSetting):
             ],
             heading=_("Links"),
         ),
+        FieldPanel("accessibility_statement"),
     ]
 
     class Meta:
@@ -246,33 +259,6 @@ class SiteSettings(BaseSiteSetting):
             (_("Facebook"), self.facebook_url),
         ]
         return [(label, url) for label, url in links if url]
-
-
-# Pages refer to the default locale's countries and partners (translations follow by key).
-DEFAULT_LOCALE = {"locale__language_code": settings.LANGUAGE_CODE}
-
-
-def localized_map(instances):
-    """Map each translatable instance to its version in the active locale, in one query.
-
-    Pages refer to countries and partners of the default locale; a French reader should see the
-    French names. Where no translation exists the original is kept.
-    """
-    instances = list(instances)
-    if not instances:
-        return {}
-    model = type(instances[0])
-    locale = Locale.get_active()
-    translations = {
-        obj.translation_key: obj
-        for obj in model.objects.filter(translation_key__in={obj.translation_key for obj in instances}, locale=locale)
-    }
-    return {obj.pk: translations.get(obj.translation_key, obj) for obj in instances}
-
-
-def alphabetical(text):
-    """A sort key for names in either language: accents ignored, so that "Égypte" comes among the E."""
-    return unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().casefold()
 
 
 class PeriodMixin(models.Model):

@@ -20,7 +20,8 @@ from wagtail.models import Locale, Page
 from wagtail.search.utils import parse_query_string
 
 from .middleware import database_unavailable_response, is_database_unavailable
-from .models import Country, alphabetical, localized_map
+from .models import Country
+from .taxonomy import in_locale
 
 logger = logging.getLogger(__name__)
 
@@ -147,11 +148,11 @@ def country_index(request):
         )
         .filter(Q(programme_count__gt=0) | Q(project_count__gt=0) | Q(training_count__gt=0))
     )
-    names = localized_map(countries)
-    entries = sorted(
-        ({"country": names[country.pk], "code": country.iso_code, "source": country} for country in countries),
-        key=lambda entry: alphabetical(entry["country"].name),
-    )
+    countries = {country.translation_key: country for country in countries}
+    entries = [
+        {"country": name, "code": countries[name.translation_key].iso_code, "source": countries[name.translation_key]}
+        for name in in_locale(countries.values(), request)
+    ]
     return TemplateResponse(request, "pompidou_site/country_index.html", {"countries": entries})
 
 
@@ -176,7 +177,7 @@ def country_detail(request, iso_code):
         )
 
     context = {
-        "country": localized_map([country])[country.pk],
+        "country": in_locale([country], request)[0],
         "programmes": pages(country.programmes),
         "country_projects": pages(country.country_projects),
         "training_outlines": pages(country.training_outlines).order_by("-year", "path"),

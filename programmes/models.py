@@ -9,17 +9,10 @@ from wagtail.fields import StreamField
 from wagtail.models import PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
-from wagtail_localize.fields import SynchronizedField
 
 from pompidou_site.blocks import body_blocks, related_blocks
-from pompidou_site.models import BODY_HELP, DEFAULT_LOCALE, BasePage, PeriodMixin
-
-# wagtail-localize leaves many-to-many fields out of a translation unless told: every language's
-# page lists the same countries and partners (of the default locale), copied on each sync.
-TAXONOMY_SYNCHRONIZED_FIELDS = [
-    SynchronizedField("countries", overridable=False),
-    SynchronizedField("partners", overridable=False),
-]
+from pompidou_site.models import BODY_HELP, BasePage, PeriodMixin
+from pompidou_site.taxonomy import IN_DEFAULT_LOCALE, synchronized_taxonomy_fields
 
 
 class ProgrammePageQuerySet(PageQuerySet):
@@ -66,7 +59,7 @@ class ProgrammePage(PeriodMixin, BasePage):
         verbose_name=_("countries"),
         blank=True,
         related_name="programmes",
-        limit_choices_to=DEFAULT_LOCALE,
+        limit_choices_to=IN_DEFAULT_LOCALE,
         help_text=_("Tick every country taking part. Missing one? Add it under Taxonomy › Countries."),
     )
     partners = ParentalManyToManyField(
@@ -74,7 +67,7 @@ class ProgrammePage(PeriodMixin, BasePage):
         verbose_name=_("partners"),
         blank=True,
         related_name="programmes",
-        limit_choices_to=DEFAULT_LOCALE,
+        limit_choices_to=IN_DEFAULT_LOCALE,
         help_text=PARTNERS_HELP,
     )
     related = StreamField(
@@ -113,7 +106,7 @@ class ProgrammePage(PeriodMixin, BasePage):
         index.RelatedFields("countries", [index.SearchField("name")]),
         index.RelatedFields("partners", [index.SearchField("name")]),
     ]
-    override_translatable_fields = TAXONOMY_SYNCHRONIZED_FIELDS
+    override_translatable_fields = synchronized_taxonomy_fields("countries", "partners")
 
     parent_page_types = ["programmes.ProgrammeIndexPage"]
     subpage_types = ["programmes.CountryProjectPage", "trainings.TrainingOutlinePage"]
@@ -171,7 +164,7 @@ class CountryProjectPage(PeriodMixin, BasePage):
         "pompidou_site.Country",
         verbose_name=_("countries"),
         related_name="country_projects",
-        limit_choices_to=DEFAULT_LOCALE,
+        limit_choices_to=IN_DEFAULT_LOCALE,
         help_text=_("The country of the project; tick several for a regional project."),
     )
     partners = ParentalManyToManyField(
@@ -179,7 +172,7 @@ class CountryProjectPage(PeriodMixin, BasePage):
         verbose_name=_("partners"),
         blank=True,
         related_name="country_projects",
-        limit_choices_to=DEFAULT_LOCALE,
+        limit_choices_to=IN_DEFAULT_LOCALE,
         help_text=PARTNERS_HELP,
     )
     body = StreamField(body_blocks(), blank=True, verbose_name=_("body"), help_text=BODY_HELP)
@@ -210,7 +203,7 @@ class CountryProjectPage(PeriodMixin, BasePage):
         index.FilterField("status"),
         index.RelatedFields("countries", [index.SearchField("name")]),
     ]
-    override_translatable_fields = TAXONOMY_SYNCHRONIZED_FIELDS
+    override_translatable_fields = synchronized_taxonomy_fields("countries", "partners")
 
     parent_page_types = ["programmes.ProgrammePage"]
     subpage_types = []

@@ -10,11 +10,11 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.documents import get_document_model
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
-from wagtail_localize.fields import SynchronizedField
 
 from pompidou_site.blocks import RICH_TEXT_FEATURES, DocumentBlock
 from pompidou_site.documents import public_documents
-from pompidou_site.models import DEFAULT_LOCALE, BasePage
+from pompidou_site.models import BasePage
+from pompidou_site.taxonomy import IN_DEFAULT_LOCALE, synchronized_taxonomy_fields
 
 from .blocks import SessionBlock
 
@@ -52,7 +52,7 @@ class TrainingOutlinePage(BasePage):
         blank=True,
         on_delete=models.PROTECT,
         related_name="training_outlines",
-        limit_choices_to=DEFAULT_LOCALE,
+        limit_choices_to=IN_DEFAULT_LOCALE,
         help_text=_("Optional. The country where it took place."),
     )
     organisers = ParentalManyToManyField(
@@ -60,7 +60,7 @@ class TrainingOutlinePage(BasePage):
         verbose_name=_("organisers"),
         blank=True,
         related_name="organised_trainings",
-        limit_choices_to=DEFAULT_LOCALE,
+        limit_choices_to=IN_DEFAULT_LOCALE,
         help_text=_("Tick the organisations that ran the training. Missing one? Add it under Taxonomy › Partners."),
     )
     partners = ParentalManyToManyField(
@@ -68,7 +68,7 @@ class TrainingOutlinePage(BasePage):
         verbose_name=_("partners"),
         blank=True,
         related_name="partnered_trainings",
-        limit_choices_to=DEFAULT_LOCALE,
+        limit_choices_to=IN_DEFAULT_LOCALE,
         help_text=_("Tick the organisations that supported it without running it."),
     )
     audience = models.TextField(
@@ -143,14 +143,7 @@ class TrainingOutlinePage(BasePage):
         index.FilterField("year"),
         index.RelatedFields("country", [index.SearchField("name")]),
     ]
-    # Pages refer to the default locale's country and partners in every language (templates show
-    # the reader's translation). wagtail-localize would otherwise swap in the French country, which
-    # the field does not accept, and leave the many-to-many fields out of syncs.
-    override_translatable_fields = [
-        SynchronizedField("country", overridable=False),
-        SynchronizedField("organisers", overridable=False),
-        SynchronizedField("partners", overridable=False),
-    ]
+    override_translatable_fields = synchronized_taxonomy_fields("country", "organisers", "partners")
 
     # Referred to by name: trainings never imports programmes.
     parent_page_types = ["programmes.ProgrammePage"]
