@@ -3,7 +3,6 @@
 import logging
 from smtplib import SMTPException
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -24,6 +23,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .blocks import body_blocks
 from .forms import FeedbackFormBuilder
+from .sections import home_sections
 from .taxonomy import alphabetical  # noqa: F401 (the sort key, where names are sorted)
 
 logger = logging.getLogger(__name__)
@@ -373,6 +373,21 @@ class BasePage(Page):
 
     # What a reader calls this kind of page, in search results; its verbose name if not set.
     type_label = None
+    # A template shown under the page's title on its listing card (given the page as `project`), if any.
+    card_badge_template = None
+
+    @classmethod
+    def listing(cls, *taxonomy_fields):
+        """The live, public pages of this type as every listing shows them, in one query (and one per
+        prefetched relation, whatever the number of pages): listing image and its renditions, and
+        the taxonomy fields named, fetched with them; streams deferred."""
+        return (
+            cls.objects.live()
+            .public()
+            .defer_streamfields()
+            .select_related("listing_image")
+            .prefetch_related(*taxonomy_fields, "listing_image__renditions")
+        )
 
     @property
     def listing_text(self):
@@ -404,8 +419,7 @@ class HomePage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        programme_model = apps.get_model("programmes", "ProgrammePage")
-        context["programmes"] = programme_model.objects.listing(self)
+        context["sections"] = [{"section": section, "pages": section.pages(self)} for section in home_sections()]
         context["latest_pages"] = (
             Page.objects.descendant_of(self)
             .live()

@@ -6,28 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import PageManager
-from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from pompidou_site.blocks import body_blocks, related_blocks
 from pompidou_site.models import BODY_HELP, BasePage, PeriodMixin
 from pompidou_site.taxonomy import IN_DEFAULT_LOCALE, synchronized_taxonomy_fields
-
-
-class ProgrammePageQuerySet(PageQuerySet):
-    def listing(self, ancestor):
-        """The live, public programmes below `ancestor`, in tree order, with their taxonomy."""
-        return (
-            self.descendant_of(ancestor)
-            .live()
-            .public()
-            .defer_streamfields()
-            .select_related("listing_image")
-            .prefetch_related("countries", "partners", "listing_image__renditions")
-            .order_by("path")
-        )
-
 
 PARTNERS_HELP = _("Tick every partner organisation. Missing one? Add it under Taxonomy › Partners.")
 
@@ -45,7 +28,7 @@ class ProgrammeIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["programmes"] = ProgrammePage.objects.listing(self)
+        context["programmes"] = ProgrammePage.listed_below(self)
         return context
 
 
@@ -111,22 +94,17 @@ class ProgrammePage(PeriodMixin, BasePage):
     parent_page_types = ["programmes.ProgrammeIndexPage"]
     subpage_types = ["programmes.CountryProjectPage", "trainings.TrainingOutlinePage"]
 
-    objects = PageManager.from_queryset(ProgrammePageQuerySet)()
-
     class Meta:
         verbose_name = _("programme page")
 
+    @classmethod
+    def listed_below(cls, ancestor):
+        """The live, public programmes below `ancestor`, in tree order, with their taxonomy."""
+        return cls.listing("countries", "partners").descendant_of(ancestor).order_by("path")
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["country_projects"] = (
-            CountryProjectPage.objects.child_of(self)
-            .live()
-            .public()
-            .defer_streamfields()
-            .select_related("listing_image")
-            .prefetch_related("countries", "listing_image__renditions")
-            .order_by("path")
-        )
+        context["country_projects"] = CountryProjectPage.listing("countries").child_of(self).order_by("path")
         # Referred to by name: programmes and trainings never import each other.
         training_outline_model = apps.get_model("trainings", "TrainingOutlinePage")
         training_outlines = (
@@ -148,6 +126,7 @@ class CountryProjectPage(PeriodMixin, BasePage):
         COMPLETED = "completed", _("Completed")
 
     type_label = _("Country project")
+    card_badge_template = "programmes/status_badge.html"
     page_description = _("A programme's project in one country, or in several for a regional project.")
 
     status = models.CharField(
