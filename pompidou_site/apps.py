@@ -17,8 +17,8 @@ class PompidouSiteConfig(AppConfig):
         from django.contrib.auth.signals import user_login_failed
 
         from . import documents, scheduling
-        from .localize_sync import connect_receivers
         from .log import log_failed_login
+        from .taxonomy import connect_receivers
 
         connect_receivers()
         documents.connect_receivers()

@@ -1,10 +1,8 @@
 """What every section of the site shares: media models, taxonomy, settings and the base page."""
 
 import logging
-import unicodedata
 from smtplib import SMTPException
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -20,12 +18,14 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.documents.models import AbstractDocument, Document
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
-from wagtail.models import Locale, Page, TranslatableMixin
+from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .blocks import body_blocks
 from .forms import FeedbackFormBuilder
+from .sections import home_sections
+from .taxonomy import alphabetical  # noqa: F401 (the sort key, where names are sorted)
 
 logger = logging.getLogger(__name__)
 
@@ -229,6 +229,18 @@ class SiteSettings(BaseSiteSetting):
     linkedin_url = models.URLField(_("LinkedIn"), blank=True, help_text=SOCIAL_LINK_HELP)
     youtube_url = models.URLField(_("YouTube"), blank=True, help_text=SOCIAL_LINK_HELP)
     facebook_url = models.URLField(_("Facebook"), blank=True, help_text=SOCIAL_LINK_HELP)
+    accessibility_statement = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("accessibility statement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "The page linked from every page's footer as the accessibility statement. Choose the "
+            "default language's page: readers get its translation in their language."
+        ),
+    )
 
     panels = [
         MultiFieldPanel([FieldPanel("contact_email"), FieldPanel("contact_phone")], heading=_("Contact")),
@@ -241,6 +253,7 @@ class SiteSettings(BaseSiteSetting):
             ],
             heading=_("Links"),
         ),
+        FieldPanel("accessibility_statement"),
     ]
 
     class Meta:
@@ -255,38 +268,6 @@ class SiteSettings(BaseSiteSetting):
             (_("Facebook"), self.facebook_url),
         ]
         return [(label, url) for label, url in links if url]
-
-
-# Pages refer to the default locale's countries and partners (translations follow by key).
-DEFAULT_LOCALE = {"locale__language_code": settings.LANGUAGE_CODE}
-
-
-def localized_map(instances):
-    """Map each translatable instance to its version in the active locale, in one query.
-
-    Pages refer to countries and partners of the default locale; a French reader should see the
-    French names. Where no translation exists the original is kept.
-    """
-    instances = list(instances)
-    if not instances:
-        return {}
-    model = type(instances[0])
-    locale = Locale.get_active()
-    translations = {
-        obj.translation_key: obj
-        for obj in model.objects.filter(translation_key__in={obj.translation_key for obj in instances}, locale=locale)
-    }
-    return {obj.pk: translations.get(obj.translation_key, obj) for obj in instances}
-
-
-def localized_names(instances):
-    """The names of countries or partners in the active locale, in the order the pages list them."""
-    return sorted((obj.name for obj in localized_map(instances).values()), key=alphabetical)
-
-
-def alphabetical(text):
-    """A sort key for names in either language: accents ignored, so that "Égypte" comes among the E."""
-    return unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().casefold()
 
 
 class PeriodMixin(models.Model):
@@ -401,6 +382,21 @@ class BasePage(Page):
 
     # What a reader calls this kind of page, in search results; its verbose name if not set.
     type_label = None
+    # A template shown under the page's title on its listing card (given the page as `project`), if any.
+    card_badge_template = None
+
+    @classmethod
+    def listing(cls, *taxonomy_fields):
+        """The live, public pages of this type as every listing shows them, in one query (and one per
+        prefetched relation, whatever the number of pages): listing image and its renditions, and
+        the taxonomy fields named, fetched with them; streams deferred."""
+        return (
+            cls.objects.live()
+            .public()
+            .defer_streamfields()
+            .select_related("listing_image")
+            .prefetch_related(*taxonomy_fields, "listing_image__renditions")
+        )
 
     @property
     def listing_text(self):
@@ -440,8 +436,7 @@ class HomePage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        programme_model = apps.get_model("programmes", "ProgrammePage")
-        context["programmes"] = programme_model.objects.listing(self)
+        context["sections"] = [{"section": section, "pages": section.pages(self)} for section in home_sections()]
         context["latest_pages"] = (
             Page.objects.descendant_of(self)
             .live()

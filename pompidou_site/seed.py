@@ -40,6 +40,7 @@ from wagtail.utils.file import hash_filelike
 
 from .models import Country, FooterText, Partner, SiteSettings
 from .pdf import blocks_from_rich_text, blocks_from_stream, render_outline
+from .taxonomy import in_locale
 
 SEED_FILE = Path(settings.BASE_DIR) / "fixtures" / "seed_content.json"
 # Never change: the translation keys of seeded objects, and so their identity, derive from it.
@@ -48,6 +49,8 @@ SEED_NAMESPACE = uuid.UUID("6f1c1f0e-3c55-4a8e-9a57-2f5e0b4d7c21")
 PAGE_META_KEYS = {"key", "type", "children"}
 # The audit log action recording that an object is seed content, with its seed key in the entry's data.
 SEED_LOG_ACTION = "pompidou_site.seed_content"
+# The fixture key of the page the site settings name as the accessibility statement.
+ACCESSIBILITY_STATEMENT_KEY = "accessibility"
 # What the report says of an object that exists: the loader left it exactly as it is.
 KEPT = "kept"
 # What it says of an object it recorded once that is gone: an editor deleted it, and it stays deleted.
@@ -365,14 +368,13 @@ class SeedLoader:
         }
 
     def _country_name(self, iso_code, language):
-        if not iso_code:
+        if not iso_code or iso_code not in self.countries:
             return ""
-        names = self.country_specs[iso_code]["name"]
-        return names.get(language, names[self.default_language])
+        return in_locale([self.countries[iso_code]], locale=self.locales[language])[0].name
 
     def _partner_names(self, keys, language):
-        names = [self.partner_specs[key]["name"] for key in keys or []]
-        return ", ".join(name.get(language, name[self.default_language]) for name in names)
+        partners = [self.partners[key] for key in keys or [] if key in self.partners]
+        return ", ".join(in_locale([partner], locale=self.locales[language])[0].name for partner in partners)
 
     def _session_blocks(self, sessions):
         blocks = []
@@ -670,7 +672,8 @@ class SeedLoader:
         if SiteSettings.objects.filter(site=site).exists():
             self.report.record("Site settings", KEPT, str(site))
             return
-        site_settings = SiteSettings(site=site, **self.data["site_settings"])
+        statement = self.pages.get(ACCESSIBILITY_STATEMENT_KEY, {}).get(self.default_language)
+        site_settings = SiteSettings(site=site, accessibility_statement=statement, **self.data["site_settings"])
         site_settings.full_clean()
         site_settings.save()
         self.report.record("Site settings", "created", str(site))

@@ -1,13 +1,15 @@
 import logging
+import operator
 import sys
 import uuid
+from functools import reduce
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -20,7 +22,9 @@ from wagtail.models import Locale, Page
 from wagtail.search.utils import parse_query_string
 
 from .middleware import database_unavailable_response, is_database_unavailable
-from .models import Country, alphabetical, localized_map
+from .models import Country
+from .sections import country_sections
+from .taxonomy import in_locale
 
 logger = logging.getLogger(__name__)
 
@@ -135,51 +139,42 @@ def _default_locale_countries():
 
 @require_safe
 def country_index(request):
-    """Every country the site's programmes, projects or trainings concern, in the visitor's language."""
+    """Every country the site's pages concern (programmes, projects, trainings), in the visitor's language."""
     # Only what a visitor may see counts: live, not behind a view restriction, in their language.
     visible = Page.objects.live().public().filter(locale=Locale.get_active()).values("pk")
+    sections = country_sections()
     countries = (
         _default_locale_countries()
-        .annotate(
-            programme_count=Count("programmes", filter=Q(programmes__in=visible), distinct=True),
-            project_count=Count("country_projects", filter=Q(country_projects__in=visible), distinct=True),
-            training_count=Count("training_outlines", filter=Q(training_outlines__in=visible), distinct=True),
+        .annotate(**{section.count_annotation: section.count(visible) for section in sections})
+        .filter(reduce(operator.or_, (Q(**{f"{section.count_annotation}__gt": 0}) for section in sections), Q(pk=None)))
+    )
+    countries = {country.translation_key: country for country in countries}
+    entries = []
+    for name in in_locale(countries.values(), request):
+        country = countries[name.translation_key]
+        counts = [getattr(country, section.count_annotation) for section in sections]
+        entries.append(
+            {
+                "country": name,
+                "code": country.iso_code,
+                "counts": [section.count_text(count) for section, count in zip(sections, counts, strict=True) if count],
+            }
         )
-        .filter(Q(programme_count__gt=0) | Q(project_count__gt=0) | Q(training_count__gt=0))
-    )
-    names = localized_map(countries)
-    entries = sorted(
-        ({"country": names[country.pk], "code": country.iso_code, "source": country} for country in countries),
-        key=lambda entry: alphabetical(entry["country"].name),
-    )
     return TemplateResponse(request, "pompidou_site/country_index.html", {"countries": entries})
 
 
 @require_safe
 def country_detail(request, iso_code):
-    """The programmes, country projects and training editions concerning one country."""
+    """The pages concerning one country (programmes, country projects, training editions)."""
     if iso_code != iso_code.upper():
         # One address per country: /en/countries/MD/, whatever case was typed.
         return redirect("country_detail", iso_code=iso_code.upper(), permanent=True)
     country = get_object_or_404(_default_locale_countries(), iso_code=iso_code)
     locale = Locale.get_active()
-
-    def pages(related_manager):
-        return (
-            related_manager.live()
-            .public()
-            .filter(locale=locale)
-            .defer_streamfields()
-            .select_related("listing_image")
-            .prefetch_related("listing_image__renditions")
-            .order_by("path")
-        )
-
+    listed = ({"section": section, "pages": list(section.pages(country, locale))} for section in country_sections())
     context = {
-        "country": localized_map([country])[country.pk],
-        "programmes": pages(country.programmes),
-        "country_projects": pages(country.country_projects),
-        "training_outlines": pages(country.training_outlines).order_by("-year", "path"),
+        "country": in_locale([country], request)[0],
+        "sections": [entry for entry in listed if entry["pages"]],
     }
     return TemplateResponse(request, "pompidou_site/country_detail.html", context)
 

@@ -7,35 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import PageManager
-from wagtail.query import PageQuerySet
 from wagtail.search import index
-from wagtail_localize.fields import SynchronizedField
 
 from pompidou_site.blocks import body_blocks, related_blocks
-from pompidou_site.models import BODY_HELP, DEFAULT_LOCALE, BasePage, PeriodMixin, localized_names
-
-# wagtail-localize leaves many-to-many fields out of a translation unless told: every language's
-# page lists the same countries and partners (of the default locale), copied on each sync.
-TAXONOMY_SYNCHRONIZED_FIELDS = [
-    SynchronizedField("countries", overridable=False),
-    SynchronizedField("partners", overridable=False),
-]
-
-
-class ProgrammePageQuerySet(PageQuerySet):
-    def listing(self, ancestor):
-        """The live, public programmes below `ancestor`, in tree order, with their taxonomy."""
-        return (
-            self.descendant_of(ancestor)
-            .live()
-            .public()
-            .defer_streamfields()
-            .select_related("listing_image")
-            .prefetch_related("countries", "partners", "listing_image__renditions")
-            .order_by("path")
-        )
-
+from pompidou_site.models import BODY_HELP, BasePage, PeriodMixin
+from pompidou_site.taxonomy import IN_DEFAULT_LOCALE, names_in_locale, synchronized_taxonomy_fields
 
 PARTNERS_HELP = _("Tick every partner organisation. Missing one? Add it under Taxonomy › Partners.")
 
@@ -45,8 +21,8 @@ def period_country_partner_facts(page):
     `components/page_facts.html` shows them (see `BasePage.document_facts`)."""
     facts = [
         (gettext("Period"), page.period),
-        (gettext("Countries"), ", ".join(localized_names(page.countries.all()))),
-        (gettext("Partners"), ", ".join(localized_names(page.partners.all()))),
+        (gettext("Countries"), ", ".join(names_in_locale(page.countries.all()))),
+        (gettext("Partners"), ", ".join(names_in_locale(page.partners.all()))),
     ]
     return [(label, text) for label, text in facts if text]
 
@@ -64,7 +40,7 @@ class ProgrammeIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["programmes"] = ProgrammePage.objects.listing(self)
+        context["programmes"] = ProgrammePage.listed_below(self)
         return context
 
 
@@ -78,7 +54,7 @@ class ProgrammePage(PeriodMixin, BasePage):
         verbose_name=_("countries"),
         blank=True,
         related_name="programmes",
-        limit_choices_to=DEFAULT_LOCALE,
+        limit_choices_to=IN_DEFAULT_LOCALE,
         help_text=_("Tick every country taking part. Missing one? Add it under Taxonomy › Countries."),
     )
     partners = ParentalManyToManyField(
@@ -86,7 +62,7 @@ class ProgrammePage(PeriodMixin, BasePage):
         verbose_name=_("partners"),
         blank=True,
         related_name="programmes",
-        limit_choices_to=DEFAULT_LOCALE,
+        limit_choices_to=IN_DEFAULT_LOCALE,
         help_text=PARTNERS_HELP,
     )
     related = StreamField(
@@ -125,12 +101,10 @@ class ProgrammePage(PeriodMixin, BasePage):
         index.RelatedFields("countries", [index.SearchField("name")]),
         index.RelatedFields("partners", [index.SearchField("name")]),
     ]
-    override_translatable_fields = TAXONOMY_SYNCHRONIZED_FIELDS
+    override_translatable_fields = synchronized_taxonomy_fields("countries", "partners")
 
     parent_page_types = ["programmes.ProgrammeIndexPage"]
     subpage_types = ["programmes.CountryProjectPage", "trainings.TrainingOutlinePage"]
-
-    objects = PageManager.from_queryset(ProgrammePageQuerySet)()
 
     class Meta:
         verbose_name = _("programme page")
@@ -141,17 +115,14 @@ class ProgrammePage(PeriodMixin, BasePage):
     def programme(self):
         return self
 
+    @classmethod
+    def listed_below(cls, ancestor):
+        """The live, public programmes below `ancestor`, in tree order, with their taxonomy."""
+        return cls.listing("countries", "partners").descendant_of(ancestor).order_by("path")
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["country_projects"] = (
-            CountryProjectPage.objects.child_of(self)
-            .live()
-            .public()
-            .defer_streamfields()
-            .select_related("listing_image")
-            .prefetch_related("countries", "listing_image__renditions")
-            .order_by("path")
-        )
+        context["country_projects"] = CountryProjectPage.listing("countries").child_of(self).order_by("path")
         # Referred to by name: programmes and trainings never import each other.
         training_outline_model = apps.get_model("trainings", "TrainingOutlinePage")
         training_outlines = (
@@ -173,6 +144,7 @@ class CountryProjectPage(PeriodMixin, BasePage):
         COMPLETED = "completed", _("Completed")
 
     type_label = _("Country project")
+    card_badge_template = "programmes/status_badge.html"
     page_description = _("A programme's project in one country, or in several for a regional project.")
 
     status = models.CharField(
@@ -189,7 +161,7 @@ class CountryProjectPage(PeriodMixin, BasePage):
         "pompidou_site.Country",
         verbose_name=_("countries"),
         related_name="country_projects",
-        limit_choices_to=DEFAULT_LOCALE,
+        limit_choices_to=IN_DEFAULT_LOCALE,
         help_text=_("The country of the project; tick several for a regional project."),
     )
     partners = ParentalManyToManyField(
@@ -197,7 +169,7 @@ class CountryProjectPage(PeriodMixin, BasePage):
         verbose_name=_("partners"),
         blank=True,
         related_name="country_projects",
-        limit_choices_to=DEFAULT_LOCALE,
+        limit_choices_to=IN_DEFAULT_LOCALE,
         help_text=PARTNERS_HELP,
     )
     body = StreamField(body_blocks(), blank=True, verbose_name=_("body"), help_text=BODY_HELP)
@@ -228,7 +200,7 @@ class CountryProjectPage(PeriodMixin, BasePage):
         index.FilterField("status"),
         index.RelatedFields("countries", [index.SearchField("name")]),
     ]
-    override_translatable_fields = TAXONOMY_SYNCHRONIZED_FIELDS
+    override_translatable_fields = synchronized_taxonomy_fields("countries", "partners")
 
     parent_page_types = ["programmes.ProgrammePage"]
     subpage_types = []

@@ -11,11 +11,11 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.documents import get_document_model
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
-from wagtail_localize.fields import SynchronizedField
 
 from pompidou_site.blocks import RICH_TEXT_FEATURES, DocumentBlock
 from pompidou_site.documents import public_documents
-from pompidou_site.models import DEFAULT_LOCALE, BasePage, localized_map, localized_names
+from pompidou_site.models import BasePage
+from pompidou_site.taxonomy import IN_DEFAULT_LOCALE, in_locale, names_in_locale, synchronized_taxonomy_fields
 
 from .blocks import SessionBlock
 
@@ -53,7 +53,7 @@ class TrainingOutlinePage(BasePage):
         blank=True,
         on_delete=models.PROTECT,
         related_name="training_outlines",
-        limit_choices_to=DEFAULT_LOCALE,
+        limit_choices_to=IN_DEFAULT_LOCALE,
         help_text=_("Optional. The country where it took place."),
     )
     organisers = ParentalManyToManyField(
@@ -61,7 +61,7 @@ class TrainingOutlinePage(BasePage):
         verbose_name=_("organisers"),
         blank=True,
         related_name="organised_trainings",
-        limit_choices_to=DEFAULT_LOCALE,
+        limit_choices_to=IN_DEFAULT_LOCALE,
         help_text=_("Tick the organisations that ran the training. Missing one? Add it under Taxonomy › Partners."),
     )
     partners = ParentalManyToManyField(
@@ -69,7 +69,7 @@ class TrainingOutlinePage(BasePage):
         verbose_name=_("partners"),
         blank=True,
         related_name="partnered_trainings",
-        limit_choices_to=DEFAULT_LOCALE,
+        limit_choices_to=IN_DEFAULT_LOCALE,
         help_text=_("Tick the organisations that supported it without running it."),
     )
     audience = models.TextField(
@@ -144,14 +144,7 @@ class TrainingOutlinePage(BasePage):
         index.FilterField("year"),
         index.RelatedFields("country", [index.SearchField("name")]),
     ]
-    # Pages refer to the default locale's country and partners in every language (templates show
-    # the reader's translation). wagtail-localize would otherwise swap in the French country, which
-    # the field does not accept, and leave the many-to-many fields out of syncs.
-    override_translatable_fields = [
-        SynchronizedField("country", overridable=False),
-        SynchronizedField("organisers", overridable=False),
-        SynchronizedField("partners", overridable=False),
-    ]
+    override_translatable_fields = synchronized_taxonomy_fields("country", "organisers", "partners")
 
     # Referred to by name: trainings never imports programmes.
     parent_page_types = ["programmes.ProgrammePage"]
@@ -229,12 +222,12 @@ class TrainingOutlinePage(BasePage):
 
     def document_facts(self):
         """Dates, place, organisers, partners, audience and participants, as the page shows them."""
-        country = localized_map([self.country])[self.country.pk].name if self.country else ""
+        country = in_locale(self.country)[0].name if self.country else ""
         facts = [
             (gettext("Dates"), self.dates_text),
             (gettext("Place"), ", ".join(part for part in (self.city, country) if part)),
-            (gettext("Organisers"), ", ".join(localized_names(self.organisers.all()))),
-            (gettext("Partners"), ", ".join(localized_names(self.partners.all()))),
+            (gettext("Organisers"), ", ".join(names_in_locale(self.organisers.all()))),
+            (gettext("Partners"), ", ".join(names_in_locale(self.partners.all()))),
             (gettext("Audience"), self.audience),
             (gettext("Participants"), self.participants_text),
         ]

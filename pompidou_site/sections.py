@@ -1,0 +1,72 @@
+"""What the site-wide pages show of the domain apps, without knowing them.
+
+The country pages and the home page list pages of the domain apps (programmes, trainings). Each
+domain app describes what it lists with a `CountrySection` or a `HomeSection`, returned from a
+Wagtail hook in its `wagtail_hooks.py`:
+
+- `register_country_section`: the pages that name a country, counted on the country index and
+  listed on the country's page;
+- `register_home_page_section`: the pages listed on a language's home page.
+
+So `pompidou_site` imports neither app, nor names their models, fields or templates
+(tests/test_architecture.py holds it to that).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from wagtail import hooks
+
+
+@dataclass(frozen=True)
+class CountrySection:
+    """Pages of one type that name a country, and how a country's page lists them."""
+
+    key: str  # In the section's heading id, such as "programmes".
+    heading: str
+    model: type
+    field_name: str  # The page's field naming the country (foreign key or many-to-many).
+    item_template: str  # Renders one listed page, given as `item`.
+    count_text: Callable[[int], str]  # "3 programmes", for the country index.
+    ordering: tuple = ("path",)
+    list_class: str = "card-list"
+    item_class: str = ""
+    order: int = 0  # Sections are shown by this number, smallest first.
+
+    @property
+    def count_annotation(self):
+        return f"{self.key.replace('-', '_')}_count"
+
+    def count(self, visible_pages):
+        """An annotation of Country: how many `visible_pages` of this type name the country."""
+        query_name = self.model._meta.get_field(self.field_name).related_query_name()
+        return Count(query_name, filter=Q(**{f"{query_name}__in": visible_pages}), distinct=True)
+
+    def pages(self, country, locale):
+        """The live, public pages of this type in `locale` that name `country`, for a listing."""
+        return self.model.listing().filter(**{self.field_name: country}, locale=locale).order_by(*self.ordering)
+
+
+@dataclass(frozen=True)
+class HomeSection:
+    """Pages listed on a language's home page."""
+
+    key: str
+    heading: str
+    pages: Callable  # pages(home_page) -> the pages to list, with what their cards show prefetched.
+    item_template: str = "components/page_card.html"
+    order: int = 0
+
+
+def _registered(hook_name):
+    return sorted((register() for register in hooks.get_hooks(hook_name)), key=lambda section: section.order)
+
+
+def country_sections():
+    return _registered("register_country_section")
+
+
+def home_sections():
+    return _registered("register_home_page_section")

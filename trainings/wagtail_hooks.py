@@ -1,0 +1,24 @@
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from wagtail import hooks
+
+from pompidou_site.sections import CountrySection
+
+from .models import TrainingOutlinePage
+
+
+@hooks.register("register_country_section")
+def register_country_trainings():
+    return CountrySection(
+        key="trainings",
+        heading=_("Trainings"),
+        model=TrainingOutlinePage,
+        field_name="country",
+        item_template="trainings/country_training.html",
+        count_text=lambda count: ngettext("%(counter)s training", "%(counter)s trainings", count) % {"counter": count},
+        ordering=("-year", "path"),
+        list_class="training-list",
+        item_class="training-list__item",
+        order=30,
+    )
