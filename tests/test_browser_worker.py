@@ -30,7 +30,7 @@ from .test_browser import CHROMIUM_ARGS, CHROMIUM_PATH, refuse_unless_test_datab
 from .test_worker import DATABASE_TASKS
 
 # Transactional: the live server and the worker must see what the other commits. The module's
-# fixture puts back, after the flush, what conftest's session setup made.
+# fixture puts back, after the flush, the rows the migrations made.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a-long-moderator-password"

@@ -89,7 +89,7 @@ def _ensure_permissions(apps, app_label):
 def create_collections(apps):
     """Create the collections, restrict the private one and grant the groups; safe to run twice.
 
-    `apps` is a migration's historical registry or django.apps (the suite runs without migrations).
+    `apps` is a migration's historical registry (or django.apps, to check that it can run again).
     """
     for app_label in ("wagtaildocs", "wagtailimages", "wagtailredirects"):
         _ensure_permissions(apps, app_label)
