@@ -317,7 +317,7 @@ class SeedLoader:
 
     def _document_collection(self):
         name = self.data["document_collection"]
-        root = Collection.get_first_root_node() or Collection.add_root(name="Root")
+        root = Collection.get_first_root_node()  # Wagtail's migrations create it.
         collection = root.get_children().filter(name=name).first()
         if collection is None:
             collection = root.add_child(name=name)
@@ -422,12 +422,10 @@ class SeedLoader:
         for key, language in created:
             self._publish_page(key, self.page_specs[key][0], language)
 
-    def _tree_root(self):
-        # Wagtail's migrations create the root; a test database built without migrations has none.
-        root = Page.get_first_root_node()
-        if root is None:
-            root = Page.add_root(instance=Page(title="Root", slug="root", locale=self.locales[self.default_language]))
-        return root
+    @staticmethod
+    def _tree_root():
+        # Wagtail's migrations create it, with the welcome page below.
+        return Page.get_first_root_node()
 
     def _make_room_for_home(self, home_spec):
         """Retire the "Welcome" page Wagtail's migrations create, once the seeded home page replaces it."""

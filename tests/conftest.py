@@ -1,8 +1,9 @@
 """Shared fixtures.
 
-The suite runs with --no-migrations, so the rows Wagtail's data migrations would create (the
-default locale, the root page with its welcome page and default site, the root collection) are
-created once per session here: every test starts from the database a fresh `migrate` leaves.
+Each test database is built by the project's real migrations, once per session (and per xdist
+worker): every test starts from the database a fresh `migrate` leaves in production, with Wagtail's
+default locale, root page, welcome page and default site, root collection, its Editors and
+Moderators groups and moderation workflow, and what this project's data migrations add to them.
 
 Data many tests read (the small `site_tree`, the seed content) is built once per module inside
 an outer transaction and rolled back after the module (`kept_for_the_module`); each test runs in
@@ -10,21 +11,19 @@ a savepoint within it, so tests stay independent while the suite stays fast.
 """
 
 import dataclasses
-import importlib
+import json
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
 
-from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection, migrations, transaction
-from django.db.migrations.recorder import MigrationRecorder
+from django.db import connection, transaction
 
 from wagtail.coreutils import get_dummy_request
-from wagtail.models import Collection, Locale, Page, Site
-from wagtail.search.models import IndexEntry
+from wagtail.models import Site
 from wagtail.test.utils import WagtailPageTestCase
 
 from pompidou_site.models import Country, FeedbackFormPage, HomePage, Partner, StandardPage
@@ -34,54 +33,29 @@ from trainings.models import TrainingOutlinePage
 from . import factories
 
 
-def create_migrated_state():
-    """What `manage.py migrate` leaves in an empty database (wagtail 0002, 0025 and 0054)."""
-    locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-    if not Page.objects.exists():
-        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale, live=True))
-        welcome = root.add_child(
-            instance=Page(title="Welcome to your new Wagtail site!", slug="home", locale=locale, live=True)
-        )
-        Site.objects.create(hostname="localhost", port=80, root_page=welcome, is_default_site=True)
-    if not Collection.objects.exists():
-        Collection.add_root(name="Root")
+def snapshot_database():
+    """The database's rows as a string: taken before a module commits, for `restore_database`.
 
-
-def create_sqlite_full_text_index():
-    """Wagtail's SQLite search needs an FTS5 virtual table that only its migration creates.
-
-    Without migrations the table is created as a plain one and every search fails, so it is
-    replaced here with the migration's own SQL.
+    The content types come first: saving other rows may look one up, which must find it, not
+    create it under another key.
     """
-    if connection.vendor != "sqlite":
-        return
-    migration = importlib.import_module("wagtail.search.migrations.0006_customise_indexentry").Migration
-    statements = [
-        operation.sql
-        for outer in migration.operations
-        if isinstance(outer, migrations.SeparateDatabaseAndState)
-        for operation in outer.database_operations
-    ]
-    if not statements:  # SQLite built without FTS5: Wagtail falls back to plain matching.
-        return
-    fts_table = f"{IndexEntry._meta.db_table}_fts"
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [fts_table])
-        row = cursor.fetchone()
-        if row and "VIRTUAL" in row[0].upper():
-            return
-        cursor.execute(f"DROP TABLE IF EXISTS {fts_table}")
-        for statement in statements:
-            cursor.execute(statement)
+    rows = json.loads(connection.creation.serialize_db_to_string())
+    rows.sort(key=lambda row: row["model"] != "contenttypes.contenttype")
+    return json.dumps(rows)
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        # wagtail-localize reads the migration history to version its translation sources.
-        MigrationRecorder(connection).ensure_schema()
-        create_sqlite_full_text_index()
-        create_migrated_state()
+def restore_database(snapshot):
+    """Empty every table a module committed to and put back the rows of `snapshot`.
+
+    What a fresh `migrate` leaves (the default locale, root page and site, the root collection, the
+    groups with their permissions and collections) comes back with the rows' own keys, as Django's
+    serialised rollback does; the sequences go on from where they were.
+    """
+    call_command("flush", interactive=False, verbosity=0, reset_sequences=False, inhibit_post_migrate=True)
+    # A transactional test's flush made the content types again, under other keys.
+    ContentType.objects.clear_cache()
+    connection.creation.deserialize_db_from_string(snapshot)
+    cache.clear()
 
 
 @pytest.fixture

@@ -34,7 +34,6 @@ from playwright.sync_api import sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.images import ImageFile
 from django.core.management import call_command
 from django.db import connection, connections
@@ -47,7 +46,7 @@ from wagtail.models import Locale, Page, Site
 from pompidou_site.models import Country, FeedbackFormPage, StandardPage
 from trainings.models import TrainingOutlinePage
 
-from .conftest import create_migrated_state
+from .conftest import restore_database, snapshot_database
 
 # The django_db mark is what makes pytest-django create the test database when only these tests
 # run (`pytest -m browser`): it sets up only the databases that some selected test asks for.
@@ -135,11 +134,12 @@ def seeded_server(django_db_setup, django_db_blocker):
     each one would throw away the seed: loading it per test costs ~3 s a time. Instead the seed is
     committed once, the same live server class runs for the module (with the database open to it
     all along, as a transactional test would keep it), and the module ends the way a transactional
-    test does, every table flushed, then puts back what conftest's session setup made (default
-    locale, root page, site, root collection) for the modules that follow.
+    test does, every table flushed, then puts back the rows the migrations made (default locale,
+    root page, site, root collection, groups) for the modules that follow.
     """
     with django_db_blocker.unblock():
         refuse_unless_test_database()
+        snapshot = snapshot_database()
         server = None
         try:
             call_command("load_seed_content", verbosity=0)
@@ -149,9 +149,7 @@ def seeded_server(django_db_setup, django_db_blocker):
         finally:
             if server is not None:
                 server.stop()
-            call_command("flush", interactive=False, verbosity=0)
-            create_migrated_state()
-            cache.clear()
+            restore_database(snapshot)
 
 
 def refuse_unless_test_database():

@@ -5,7 +5,6 @@ and the download shows in the Document downloads report.
 Selected with `pytest -m browser` (see tests/test_browser.py for what the browser tests need).
 """
 
-import importlib
 import os
 import time
 
@@ -13,27 +12,12 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
-from django.core.management import call_command
+from django.contrib.auth.models import Group
 from django.db import connections
 
-from wagtail.models import (
-    Collection,
-    GroupApprovalTask,
-    GroupCollectionPermission,
-    GroupPagePermission,
-    Page,
-    Workflow,
-    WorkflowPage,
-    WorkflowTask,
-)
-
 from . import factories
-from .conftest import build_site_tree, create_migrated_state
+from .conftest import build_site_tree, restore_database, snapshot_database
 from .test_browser import CHROMIUM_ARGS, CHROMIUM_PATH, refuse_unless_test_database
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -41,45 +25,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 PASSWORD = "a-long-test-password"
 PROJECT_TITLE = "Prison health project in the Republic of Moldova"
 DOCUMENT_TITLE = "Moldova prison health training outline"
-
-
-def migration_function(module, name):
-    return getattr(importlib.import_module(module), name)
-
-
-def create_secretariat_roles():
-    """What Wagtail's and this project's migrations give the Editors and Moderators groups."""
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    moderators, _ = Group.objects.get_or_create(name="Moderators")
-    admin_type, _ = ContentType.objects.get_or_create(app_label="wagtailadmin", model="admin")
-    access_admin, _ = Permission.objects.get_or_create(
-        content_type=admin_type, codename="access_admin", defaults={"name": "Can access Wagtail admin"}
-    )
-    root_page = Page.get_first_root_node()
-    root_collection = Collection.get_first_root_node()
-    page_actions = {editors: ["add", "change"], moderators: ["add", "change", "publish"]}
-    for group, actions in page_actions.items():
-        group.permissions.add(access_admin)
-        for action in actions:
-            GroupPagePermission.objects.create(
-                group=group, page=root_page, permission=Permission.objects.get(codename=f"{action}_page")
-            )
-        for action in ["add", "change", "choose"]:
-            GroupCollectionPermission.objects.create(
-                group=group,
-                collection=root_collection,
-                permission=Permission.objects.get(content_type__app_label="wagtaildocs", codename=f"{action}_document"),
-            )
-    task = GroupApprovalTask.objects.create(name="Moderators approval")
-    task.groups.set([moderators])
-    workflow = Workflow.objects.create(name="Moderators approval")
-    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
-    WorkflowPage.objects.create(workflow=workflow, page=root_page)
-    migration_function("pompidou_site.migrations.0003_secretariat_roles", "grant_secretariat_permissions")(apps)
-    migration_function("pompidou_site.migrations.0004_download_statistics", "grant_download_statistics_permission")(
-        apps
-    )
-    return editors, moderators
 
 
 @pytest.fixture(scope="module")
@@ -99,10 +44,13 @@ def site(django_db_setup, django_db_blocker, _orm_calls_beside_playwright_here):
     """A small bilingual site and the two roles, committed, behind a live server; flushed afterwards."""
     with django_db_blocker.unblock():
         refuse_unless_test_database()
+        snapshot = snapshot_database()
         server = None
         try:
             tree = build_site_tree()
-            editors, moderators = create_secretariat_roles()
+            # The roles as the migrations leave them: both upload documents, Moderators publish.
+            editors = Group.objects.get(name="Editors")
+            moderators = Group.objects.get(name="Moderators")
             user_model = get_user_model()
             editor = user_model.objects.create_user("editor", "editor@example.org", PASSWORD)
             editor.groups.add(editors)
@@ -113,9 +61,7 @@ def site(django_db_setup, django_db_blocker, _orm_calls_beside_playwright_here):
         finally:
             if server is not None:
                 server.stop()
-            call_command("flush", interactive=False, verbosity=0)
-            create_migrated_state()
-            cache.clear()
+            restore_database(snapshot)
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,6 @@ from playwright.sync_api import expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
@@ -26,12 +25,12 @@ from pompidou_site.models import StandardPage
 from pompidou_site.scheduling import NO_WORKER_WARNING
 
 from . import factories
-from .conftest import create_migrated_state
+from .conftest import restore_database, snapshot_database
 from .test_browser import CHROMIUM_ARGS, CHROMIUM_PATH, refuse_unless_test_database
 from .test_worker import DATABASE_TASKS
 
 # Transactional: the live server and the worker must see what the other commits. The module's
-# fixture puts back, after the flush, what conftest's session setup made.
+# fixture puts back, after the flush, the rows the migrations made.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a-long-moderator-password"
@@ -42,6 +41,7 @@ def scheduling_server(django_db_setup, django_db_blocker):
     """A home page and an unpublished page, committed, behind a live server; flushed afterwards."""
     with django_db_blocker.unblock(), override_settings(TASKS=DATABASE_TASKS):
         refuse_unless_test_database()
+        snapshot = snapshot_database()
         server = None
         try:
             get_user_model().objects.create_superuser("moderator", "moderator@example.org", PASSWORD)
@@ -55,9 +55,7 @@ def scheduling_server(django_db_setup, django_db_blocker):
         finally:
             if server is not None:
                 server.stop()
-            call_command("flush", interactive=False, verbosity=0)
-            create_migrated_state()
-            cache.clear()
+            restore_database(snapshot)
 
 
 def run_worker_once():

@@ -2,18 +2,15 @@
 never ends in a server error, the moderator's request shown to the editor, pages due for review."""
 
 import datetime
-import importlib
 import json
 import logging
 
 import pytest
 
-from django.apps import apps
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
+from wagtail.models import Page
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from pompidou_site.blocks import CaptionedImageBlock
@@ -25,33 +22,12 @@ from . import factories
 
 pytestmark = pytest.mark.django_db
 
-grant_secretariat_permissions = importlib.import_module(
-    "pompidou_site.migrations.0003_secretariat_roles"
-).grant_secretariat_permissions
-
 
 @pytest.fixture
 def roles(db):
-    """Editors and Moderators as Wagtail's migrations leave them (the suite runs without migrations):
-    Editors add and change pages, Moderators also publish, and a moderation workflow on the tree."""
-    admin_type, _ = ContentType.objects.get_or_create(app_label="wagtailadmin", model="admin")
-    access_admin, _ = Permission.objects.get_or_create(
-        content_type=admin_type, codename="access_admin", defaults={"name": "Can access Wagtail admin"}
-    )
-    grant_secretariat_permissions(apps)
-    editors = Group.objects.get(name="Editors")
-    moderators = Group.objects.get(name="Moderators")
-    root = Page.get_first_root_node()
-    for group, actions in ((editors, ["add", "change"]), (moderators, ["add", "change", "publish"])):
-        group.permissions.add(access_admin)
-        for action in actions:
-            GroupPagePermission.objects.create(group=group, page=root, permission_type=action)
-    workflow = Workflow.objects.create(name="Moderators approval")
-    task = GroupApprovalTask.objects.create(name="Moderators approval")
-    task.groups.set([moderators])
-    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
-    WorkflowPage.objects.create(workflow=workflow, page=root)
-    return {"Editors": editors, "Moderators": moderators}
+    """Editors and Moderators as the migrations leave them: Editors add and change pages, Moderators
+    also publish, and Wagtail's "Moderators approval" workflow covers the whole tree."""
+    return {group.name: group for group in Group.objects.filter(name__in=["Editors", "Moderators"])}
 
 
 def member_of(django_user_model, group, username):

@@ -5,8 +5,7 @@ import importlib
 import pytest
 
 from django.apps import apps
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from wagtail.models import Site
@@ -15,24 +14,11 @@ from pompidou_site.models import Country
 
 from . import factories
 
-# The roles are granted by a data migration, frozen there as migrations must be; the suite runs
-# without migrations, so it calls the migration's own function.
-grant_secretariat_permissions = importlib.import_module(
-    "pompidou_site.migrations.0003_secretariat_roles"
-).grant_secretariat_permissions
-
 
 @pytest.fixture
 def roles(db):
-    # What Wagtail's own migrations give every admin user (the suite runs without migrations).
-    admin_type, _ = ContentType.objects.get_or_create(app_label="wagtailadmin", model="admin")
-    access_admin, _ = Permission.objects.get_or_create(
-        content_type=admin_type, codename="access_admin", defaults={"name": "Can access Wagtail admin"}
-    )
-    grant_secretariat_permissions(apps)
-    for group in Group.objects.filter(name__in=["Editors", "Moderators"]):
-        group.permissions.add(access_admin)
-    return {group.name: group for group in Group.objects.all()}
+    """Editors and Moderators as the migrations leave them (Wagtail's, then 0003_secretariat_roles)."""
+    return {group.name: group for group in Group.objects.filter(name__in=["Editors", "Moderators"])}
 
 
 def member_of(django_user_model, group, username):
@@ -42,6 +28,10 @@ def member_of(django_user_model, group, username):
 
 
 def test_granting_twice_changes_nothing(roles):
+    # The migration runs again after `migrate pompidou_site 0002` (its reverse does nothing).
+    grant_secretariat_permissions = importlib.import_module(
+        "pompidou_site.migrations.0003_secretariat_roles"
+    ).grant_secretariat_permissions
     before = {name: set(group.permissions.values_list("codename", flat=True)) for name, group in roles.items()}
     grant_secretariat_permissions(apps)
     after = {group.name: set(group.permissions.values_list("codename", flat=True)) for group in Group.objects.all()}

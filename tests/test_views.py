@@ -128,6 +128,15 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_out_of_the_admin(client):
     assert "Disallow: /admin/" in lines
 
 
+def test_robots_txt_keeps_crawlers_out_of_the_search_results_in_every_language(client, db):
+    lines = client.get("/robots.txt").content.decode().splitlines()
+    disallowed = [line.removeprefix("Disallow: ") for line in lines if line.startswith("Disallow: ")]
+    assert disallowed == ["/admin/", "/en/search/", "/fr/recherche/"]
+    # The addresses are the search page's own: each answers with the results page.
+    for address in disallowed[1:]:
+        assert client.get(address).status_code == 200
+
+
 def test_sitemap_lists_pages_in_both_languages(client, site_tree):
     response = client.get("/sitemap.xml")
     assert response.status_code == 200

@@ -10,6 +10,8 @@
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 
 PUBLIC_COLLECTIONS = ["Training outlines", "Reports", "Images"]
 PRIVATE_COLLECTION = "Secretariat only"
@@ -57,6 +59,26 @@ def _child_collection(collection_model, root, name):
     return collection
 
 
+def _sort_children(collection_model, root):
+    """Number the root's children in name order, as treebeard expects of Collection (its
+    node_order_by is the name): it places a new collection among them by comparing names, and
+    children numbered in any other order make the admin's "Add a collection" fail."""
+    children = list(collection_model.objects.filter(depth=root.depth + 1, path__startswith=root.path).order_by("name"))
+    wanted = {child.pk: root.path + _path_step(number) for number, child in enumerate(children, start=1)}
+    if all(child.path == wanted[child.pk] for child in children):
+        return
+    # First out of the way, then into place, so that no two collections ever share a path.
+    first_free = max(_step_number(child.path[-STEP_LENGTH:]) for child in children) + 1
+    aside = {child.pk: root.path + _path_step(first_free + index) for index, child in enumerate(children)}
+    for targets in (aside, wanted):
+        for child in children:
+            old, new = child.path, targets[child.pk]
+            collection_model.objects.filter(path__startswith=old).update(
+                path=Concat(Value(new), Substr("path", len(old) + 1))
+            )
+            child.path = new
+
+
 def _ensure_permissions(apps, app_label):
     app_config = apps.get_app_config(app_label)
     if getattr(app_config, "models_module", None) is None:
@@ -67,7 +89,7 @@ def _ensure_permissions(apps, app_label):
 def create_collections(apps):
     """Create the collections, restrict the private one and grant the groups; safe to run twice.
 
-    `apps` is a migration's historical registry or django.apps (the suite runs without migrations).
+    `apps` is a migration's historical registry (or django.apps, to check that it can run again).
     """
     for app_label in ("wagtaildocs", "wagtailimages", "wagtailredirects"):
         _ensure_permissions(apps, app_label)
@@ -83,6 +105,7 @@ def create_collections(apps):
     collections = [_child_collection(collection_model, root, name) for name in PUBLIC_COLLECTIONS]
     private = _child_collection(collection_model, root, PRIVATE_COLLECTION)
     collections.append(private)
+    _sort_children(collection_model, root)
 
     groups = [group_model.objects.get_or_create(name=name)[0] for name in SECRETARIAT_GROUPS]
     restriction = restriction_model.objects.filter(collection=private).first()
