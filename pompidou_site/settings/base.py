@@ -129,7 +129,7 @@ DATABASES = {
 # process writes meanwhile; IMMEDIATE takes the write lock at BEGIN, and the timeout (seconds) lets
 # the second writer wait its turn instead of failing an editor's publish.
 SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"].get("ENGINE") == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

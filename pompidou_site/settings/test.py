@@ -44,3 +44,10 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Most admin tests sign in with force_login, without a second factor; tests/test_accounts.py
 # turns two-factor authentication on (as production has it) wherever it tests sign-in.
 WAGTAIL_2FA_REQUIRED = False
+
+# The suite's SQLite database is one in-memory database shared by one process, in which each test
+# runs inside a transaction: taking the write lock at BEGIN (SQLITE_OPTIONS, for the server and the
+# worker sharing a file) would only make SQLite's online backup wait on the test's own lock.
+# tests/test_worker.py checks the two-process behaviour with connections of its own.
+if DATABASES["default"].get("ENGINE") == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["OPTIONS"].pop("transaction_mode", None)  # noqa: F405
