@@ -27,6 +27,7 @@ urlpatterns = [
     path("health/ready/", views.health_ready, name="health_ready"),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": BilingualSitemap}}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     re_path(
         rf"^{settings.MEDIA_URL.strip('/')}/(?P<folder>{'|'.join(views.PUBLIC_MEDIA_FOLDERS)})/(?P<path>.+)$",
         views.public_image,

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static as static_url
 from django.urls import reverse
 from django.utils import translation
 from django.views import defaults, static
@@ -119,6 +120,12 @@ def server_error(request):
     if is_database_unavailable(exception):
         return database_unavailable_response()
     return defaults.server_error(request)
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: point them at the site's icon."""
+    return redirect(static_url("favicon.svg"), permanent=True)
 
 
 @require_safe

@@ -215,3 +215,12 @@ def test_sitemap_pairs_each_page_with_its_translations(client, site_tree):
     assert alternates[english] == expected
     assert alternates[french] == expected
     assert alternates[site_tree.country_project.get_full_url()] == {}, "a page in one language has no alternates"
+
+
+def test_the_browsers_favicon_request_finds_the_site_icon(client, site_tree):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200
+    body = b"".join(icon.streaming_content) if icon.streaming else icon.content
+    assert b"<svg" in body
