@@ -23,7 +23,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from wagtail.coreutils import get_dummy_request
-from wagtail.models import Site
+from wagtail.models import Collection, CollectionViewRestriction, Site
 from wagtail.test.utils import WagtailPageTestCase
 
 from pompidou_site.models import Country, FeedbackFormPage, HomePage, Partner, StandardPage
@@ -229,3 +229,21 @@ def seeded(seeded_module, db):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+
+
+@pytest.fixture
+def private_collection(db):
+    """A collection only signed-in users may download from."""
+    collection = Collection.get_first_root_node().add_child(name="Secretariat only")
+    CollectionViewRestriction.objects.create(collection=collection, restriction_type=CollectionViewRestriction.LOGIN)
+    return collection
+
+
+@pytest.fixture
+def password_collection(db):
+    """A collection whose documents ask for a password."""
+    collection = Collection.get_first_root_node().add_child(name="Members")
+    CollectionViewRestriction.objects.create(
+        collection=collection, restriction_type=CollectionViewRestriction.PASSWORD, password="s3cret"
+    )
+    return collection

@@ -16,7 +16,7 @@ from django.db import DatabaseError
 from django.db.models.query import QuerySet
 from django.urls import reverse
 
-from wagtail.models import Collection, CollectionViewRestriction
+from wagtail.models import Collection
 
 from pompidou_site import download_statistics
 from pompidou_site.models import DocumentDownloadCount
@@ -117,23 +117,7 @@ def test_head_requests_not_modified_answers_and_robots_are_not_counted(client, d
     assert counts() == {(document.pk, download_statistics.current_month(), ""): 1}
 
 
-@pytest.fixture
-def login_collection():
-    collection = Collection.get_first_root_node().add_child(name="Secretariat only")
-    CollectionViewRestriction.objects.create(collection=collection, restriction_type=CollectionViewRestriction.LOGIN)
-    return collection
-
-
-@pytest.fixture
-def password_collection():
-    collection = Collection.get_first_root_node().add_child(name="Members")
-    CollectionViewRestriction.objects.create(
-        collection=collection, restriction_type=CollectionViewRestriction.PASSWORD, password="s3cret"
-    )
-    return collection
-
-
-@pytest.mark.parametrize("collection_fixture", ["login_collection", "password_collection"])
+@pytest.mark.parametrize("collection_fixture", ["private_collection", "password_collection"])
 def test_refused_downloads_of_private_documents_are_not_counted(client, request, collection_fixture):
     document = factories.CustomDocumentFactory(collection=request.getfixturevalue(collection_fixture))
     response = client.get(document.url)
@@ -141,8 +125,8 @@ def test_refused_downloads_of_private_documents_are_not_counted(client, request,
     assert counts() == {}
 
 
-def test_private_documents_are_not_counted_even_for_the_secretariat(client, superuser, login_collection):
-    document = factories.CustomDocumentFactory(collection=login_collection)
+def test_private_documents_are_not_counted_even_for_the_secretariat(client, superuser, private_collection):
+    document = factories.CustomDocumentFactory(collection=private_collection)
     client.force_login(superuser)
     response = client.get(document.url)
     assert response["Content-Type"] == "application/pdf"

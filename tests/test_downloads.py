@@ -7,8 +7,6 @@ from bs4 import BeautifulSoup
 
 from django.template.defaultfilters import filesizeformat
 
-from wagtail.models import Collection, CollectionViewRestriction
-
 from . import factories
 
 pytestmark = pytest.mark.django_db
@@ -73,22 +71,6 @@ def test_link_text_chosen_by_the_editor_replaces_the_document_title(client, site
     text = normalised(soup.find("a", href=document.url).get_text())
     assert "Read the outline" in text
     assert "PDF" in text
-
-
-@pytest.fixture
-def private_collection():
-    collection = Collection.get_first_root_node().add_child(name="Secretariat only")
-    CollectionViewRestriction.objects.create(collection=collection, restriction_type=CollectionViewRestriction.LOGIN)
-    return collection
-
-
-@pytest.fixture
-def password_collection():
-    collection = Collection.get_first_root_node().add_child(name="Members")
-    CollectionViewRestriction.objects.create(
-        collection=collection, restriction_type=CollectionViewRestriction.PASSWORD, password="s3cret"
-    )
-    return collection
 
 
 @pytest.mark.parametrize("collection_fixture", ["private_collection", "password_collection"])
