@@ -402,6 +402,13 @@ class BasePage(Page):
     def listing_text(self):
         return self.listing_summary or self.introduction
 
+    @property
+    def standalone_title(self):
+        """The title as it reads away from its place in the tree: in feeds, search results, the
+        calendar, shared links and the page's own heading. Page types whose title only makes sense
+        under their parent ("Ukraine" under "Drugs in Prisons") name the parent too."""
+        return self.title
+
     def document_facts(self):
         """What a document generated from this page lists under its title, as the page shows it.
 

@@ -215,5 +215,10 @@ class CountryProjectPage(PeriodMixin, BasePage):
         return self.get_parent().specific
 
     @property
+    def standalone_title(self):
+        # "Ukraine — Drugs in Prisons": a country alone does not say which programme's project it is.
+        return f"{self.title} — {self.programme.title}"
+
+    @property
     def is_planned(self):
         return self.status == self.Status.PLANNED

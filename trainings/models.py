@@ -220,6 +220,11 @@ class TrainingOutlinePage(BasePage):
     def programme(self):
         return self.get_parent().specific
 
+    @property
+    def standalone_title(self):
+        # "2011 edition — Executive Training for drug policy managers".
+        return f"{self.title} — {self.programme.title}"
+
     def document_facts(self):
         """Dates, place, organisers, partners, audience and participants, as the page shows them."""
         country = in_locale(self.country)[0].name if self.country else ""
