@@ -5,7 +5,9 @@ domain app describes what it lists with a `CountrySection` or a `HomeSection`, r
 Wagtail hook in its `wagtail_hooks.py`:
 
 - `register_country_section`: the pages that name a country, counted on the country index and
-  listed on the country's page;
+  listed on the country's page. A section with `where_we_work=False` (trainings, whose country is
+  only where a session was held) lists its pages on the country's page but does not by itself put
+  the country among "Where we work" or on the map;
 - `register_home_page_section`: the pages listed on a language's home page.
 
 So `pompidou_site` imports neither app, nor names their models, fields or templates
@@ -34,6 +36,9 @@ class CountrySection:
     list_class: str = "card-list"
     item_class: str = ""
     order: int = 0  # Sections are shown by this number, smallest first.
+    # Whether a page of this type puts its country among "Where we work" (and on the map): a
+    # programme's or a project's country does; a training's venue does not.
+    where_we_work: bool = True
 
     @property
     def count_annotation(self):

@@ -146,7 +146,12 @@ def _default_locale_countries():
 
 @require_safe
 def country_index(request):
-    """Every country the site's pages concern (programmes, projects, trainings), in the visitor's language."""
+    """Where we work: the countries the programmes and country projects name, by region, on a map.
+
+    Countries that only hosted a training (a section registered with `where_we_work=False`) are
+    listed after the regions, apart, and are not highlighted on the map: their pages still list
+    the trainings held there.
+    """
     # Only what a visitor may see counts: live, not behind a view restriction, in their language.
     visible = Page.objects.live().public().filter(locale=Locale.get_active()).values("pk")
     sections = country_sections()
@@ -156,18 +161,31 @@ def country_index(request):
         .filter(reduce(operator.or_, (Q(**{f"{section.count_annotation}__gt": 0}) for section in sections), Q(pk=None)))
     )
     countries = {country.translation_key: country for country in countries}
-    entries = []
+    # Regions in the order of their choices (Europe, then the Middle East and North Africa).
+    regions = {region: [] for region in Country.Region.values}
+    venues_only = []
     for name in in_locale(countries.values(), request):
         country = countries[name.translation_key]
-        counts = [getattr(country, section.count_annotation) for section in sections]
-        entries.append(
-            {
-                "country": name,
-                "code": country.iso_code,
-                "counts": [section.count_text(count) for section, count in zip(sections, counts, strict=True) if count],
-            }
-        )
-    return TemplateResponse(request, "pompidou_site/country_index.html", {"countries": entries})
+        counts = [(section, getattr(country, section.count_annotation)) for section in sections]
+        entry = {
+            "country": name,
+            "code": country.iso_code,
+            "counts": [section.count_text(count) for section, count in counts if count],
+        }
+        if any(count for section, count in counts if section.where_we_work):
+            regions[country.region].append(entry)
+        else:
+            venues_only.append(entry)
+    context = {
+        "regions": [
+            {"key": key, "label": Country.Region(key).label, "countries": listed}
+            for key, listed in regions.items()
+            if listed
+        ],
+        "venues_only": venues_only,
+    }
+    context["where_we_work"] = [entry["country"] for region in context["regions"] for entry in region["countries"]]
+    return TemplateResponse(request, "pompidou_site/country_index.html", context)
 
 
 @require_safe
@@ -179,8 +197,10 @@ def country_detail(request, iso_code):
     country = get_object_or_404(_default_locale_countries(), iso_code=iso_code)
     locale = Locale.get_active()
     listed = ({"section": section, "pages": list(section.pages(country, locale))} for section in country_sections())
+    named = in_locale([country], request)[0]
     context = {
-        "country": in_locale([country], request)[0],
+        "country": named,
+        "country_on_map": [named],
         "sections": [entry for entry in listed if entry["pages"]],
     }
     return TemplateResponse(request, "pompidou_site/country_detail.html", context)

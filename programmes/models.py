@@ -11,7 +11,7 @@ from wagtail.search import index
 
 from pompidou_site.blocks import body_blocks, related_blocks
 from pompidou_site.models import BODY_HELP, BasePage, PeriodMixin
-from pompidou_site.taxonomy import IN_DEFAULT_LOCALE, names_in_locale, synchronized_taxonomy_fields
+from pompidou_site.taxonomy import IN_DEFAULT_LOCALE, names_in_locale, of_page, synchronized_taxonomy_fields
 
 PARTNERS_HELP = _("Tick every partner organisation. Missing one? Add it under Taxonomy › Partners.")
 
@@ -122,7 +122,13 @@ class ProgrammePage(PeriodMixin, BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["country_projects"] = CountryProjectPage.listing("countries").child_of(self).order_by("path")
+        country_projects = CountryProjectPage.listing("countries").child_of(self).order_by("path")
+        context["country_projects"] = country_projects
+        # The map: the programme's countries and its (live, public) country projects' countries.
+        context["map_countries"] = [
+            *of_page(self, "countries"),
+            *(country for project in country_projects for country in of_page(project, "countries")),
+        ]
         # Referred to by name: programmes and trainings never import each other.
         training_outline_model = apps.get_model("trainings", "TrainingOutlinePage")
         training_outlines = (

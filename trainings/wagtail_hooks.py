@@ -21,4 +21,6 @@ def register_country_trainings():
         list_class="training-list",
         item_class="training-list__item",
         order=30,
+        # A training's country is where it was held: a venue alone is not where the Group works.
+        where_we_work=False,
     )
