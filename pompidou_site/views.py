@@ -178,13 +178,13 @@ def country_index(request):
             venues_only.append(entry)
     context = {
         "regions": [
-            {"key": key, "label": Country.Region(key).label, "countries": listed}
+            {"key": key, "label": Country.Region(key).label, "entries": listed}
             for key, listed in regions.items()
             if listed
         ],
         "venues_only": venues_only,
     }
-    context["where_we_work"] = [entry["country"] for region in context["regions"] for entry in region["countries"]]
+    context["where_we_work"] = [entry["country"] for region in context["regions"] for entry in region["entries"]]
     return TemplateResponse(request, "pompidou_site/country_index.html", context)
 
 
