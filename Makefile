@@ -199,6 +199,15 @@ fault-check: venv ## Redis stopped, database refusing, a table locked, a long qu
 loadtest: venv ## Locust, 50 visitors for 60 s over the seeded site under gunicorn (LOADTEST_USERS, _SPAWN_RATE, _DURATION, _PORT)
 	bash .ci/loadtest
 
+## ---- The map ---------------------------------------------------------------------------------
+
+# The map of where we work is drawn from Natural Earth's shapes (the npm package world-atlas, pinned
+# with its integrity hash): downloaded, projected and simplified by build_world_map into a data file
+# that is committed. Run again only to change the frame, the detail or the data's version.
+.PHONY: map
+map: venv ## Rebuild pompidou_site/map_data/world_map.json from world-atlas (downloads it from the npm registry)
+	$(MANAGE_DEV) build_world_map
+
 ## ---- Translations --------------------------------------------------------------------------
 MAKEMESSAGES := $(MANAGE_DEV) makemessages --locale fr --no-location \
 	--ignore ".venv/*" --ignore ".cache/*" --ignore "tests/*" --ignore "static_collected/*"

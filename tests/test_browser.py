@@ -784,11 +784,17 @@ def visibility_problem(state):
     return None
 
 
+# The home page, and "Where we work", whose map adds links inside an SVG.
+TAB_WALKS = {"home": None, "where-we-work": "country_index"}
+
+
+@pytest.mark.parametrize("walk", TAB_WALKS)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_tab_reaches_everything_in_order_with_a_visible_focus(request, desktop_context, new_page, language):
+def test_tab_reaches_everything_in_order_with_a_visible_focus(request, desktop_context, new_page, language, walk):
     page = new_page(desktop_context)
-    page.goto(f"/{language}/")
-    with artifacts_on_failure(request, page, f"{language}-home"):
+    with translation.override(language):
+        page.goto(reverse(TAB_WALKS[walk]) if TAB_WALKS[walk] else f"/{language}/")
+    with artifacts_on_failure(request, page, f"{language}-{walk}"):
         tabbable_count = page.evaluate(MARK_TABBABLE)
         assert tabbable_count > 5
         states = []
@@ -815,6 +821,46 @@ def test_tab_reaches_everything_in_order_with_a_visible_focus(request, desktop_c
             problem for state in states if (problem := focus_indicator_problem(state, unfocused[state["order"]]))
         ]
         assert not problems, "\n".join(problems)
+
+
+FOCUSED_MAP_LINK = """() => {
+    const link = document.activeElement;
+    if (!link || !link.closest("svg.world-map")) return null;
+    return {href: link.getAttribute("href"), name: link.querySelector("title").textContent,
+            fill: getComputedStyle(link.querySelector("path")).fill};
+}"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_where_we_work_map_links_take_a_visible_focus_and_the_skip_link_passes_them(
+    request, desktop_context, new_page, language
+):
+    page = new_page(desktop_context)
+    with translation.override(language):
+        page.goto(reverse("country_index"))
+    with artifacts_on_failure(request, page, f"{language}-where-we-work-map"):
+        skip = page.locator("a.skip-map")
+        skip.focus()
+        box = skip.bounding_box()
+        assert box and box["width"] > 10 and box["height"] > 10, "the skip link stays hidden when focused"
+        # From the skip link, Tab enters the map: a country, named, filled with the focus colour.
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED_MAP_LINK)
+        assert focused is not None, "Tab after the skip link does not reach the map"
+        assert focused["name"]
+        assert focused["fill"] == "rgb(255, 221, 0)"
+        # Enter follows the map's link to the country's page.
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"**{focused['href']}")
+        assert page.locator("h1").inner_text() == focused["name"]
+        page.go_back()
+        # The skip link moves focus past the map, and Tab then reaches the list's first country.
+        page.locator("a.skip-map").focus()
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "where-we-work-list"
+        page.keyboard.press("Tab")
+        first = page.locator("#where-we-work-list .country-list a").first
+        assert page.evaluate("document.activeElement.getAttribute('href')") == first.get_attribute("href")
 
 
 NAV_TOGGLE = "[data-main-nav] button[aria-controls]"

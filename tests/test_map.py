@@ -220,7 +220,6 @@ def test_the_card_map_is_decorative_small_and_has_no_link(rf, site_tree):
     )
     svg = parse_xml(html.strip())
     assert svg.get("aria-hidden") == "true"
-    assert svg.get("focusable") == "false"
     assert not list(svg.iter("a")) and not list(svg.iter("title"))
     highlighted = [path for path in svg.iter("path") if path.get("class") == "world-map__highlighted"]
     assert len(highlighted) == 1
