@@ -139,7 +139,8 @@ def test_an_edition_says_its_year_once(client, seeded, language):
     for item in listing.select(".training-list__item"):
         title = item.select_one(".training-list__title").get_text()
         year = re.search(r"20\d\d", title).group()
-        meta = " ".join(item.select_one(".training-list__meta").get_text().split()) if item.select_one(".training-list__meta") else ""
+        meta_element = item.select_one(".training-list__meta")
+        meta = " ".join(meta_element.get_text().split()) if meta_element else ""
         # Dates that would say only the year again are left out; a month or a place is kept.
         assert not meta.startswith(year), f"{title}: the year again in its dates"
     assert [h3.get_text() for h3 in listing.find_all("h3")] == [], "a heading repeating each title's year"
