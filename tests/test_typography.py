@@ -29,10 +29,8 @@ BLOCK_TAGS = {
     "legend", "li", "main", "nav", "ol", "option", "p", "section", "summary", "table", "td", "th", "tr", "ul",
 }  # fmt: skip
 NOT_TEXT = {"script", "style", "template", "noscript"}
-FRENCH_MONTHS = (
-    "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"  # noqa: RUF001
-)
-YEAR_RANGE_WITH_HYPHEN = re.compile(r"\b(?:19|20)\d{2}\s*[-‐‑]\s*(?:19|20)\d{2}\b")  # noqa: RUF001
+FRENCH_MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+YEAR_RANGE_WITH_HYPHEN = re.compile(r"\b(?:19|20)\d{2}\s*[-‐‑]\s*(?:19|20)\d{2}\b")
 # A URL or a time of day: their colons are not punctuation.
 NOT_PUNCTUATION = re.compile(r"[a-z][a-z0-9+.-]*://\S*|\b\d{1,2}:\d{2}\b", re.IGNORECASE)
 
