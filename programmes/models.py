@@ -1,6 +1,7 @@
 from django import forms
 from django.apps import apps
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -255,16 +256,15 @@ class CountryProjectPage(PeriodMixin, BasePage):
 
     document_facts = period_country_partner_facts
 
-    @property
+    @cached_property
     def programme(self):
-        return self.get_parent().specific
+        """The programme above, in one query (its streams loaded only if read): the page's heading,
+        its aims and its link all use it."""
+        return ProgrammePage.objects.filter(path=self.path[: -self.steplen]).defer_streamfields().first()
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # The programme above, for its aims and its link: one query, its streams left in the database.
-        context["programme"] = (
-            ProgrammePage.objects.filter(path=self.path[: -self.steplen]).defer_streamfields().first()
-        )
+        context["programme"] = self.programme
         return context
 
     @property
