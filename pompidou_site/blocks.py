@@ -67,7 +67,7 @@ def alt_text_repeats_name(alt_text, image):
 
 
 ALT_TEXT_REPEATS_NAME = _(
-    "The alternative text repeats the image's title or file name, which tells a reader who cannot see "
+    "The alternative text repeats the image’s title or file name, which tells a reader who cannot see "
     "the image nothing. Describe what the image shows, or mark it as decorative."
 )
 
@@ -137,7 +137,7 @@ class DocumentBlock(blocks.StructBlock):
         required=False,
         max_length=255,
         label=_("Link text"),
-        help_text=_("Leave blank to use the document's own title."),
+        help_text=_("Leave blank to use the document’s own title."),
     )
 
     class Meta:

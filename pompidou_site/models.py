@@ -89,7 +89,7 @@ class Country(TranslatableMixin, index.Indexed, models.Model):
         MENA = "mena", _("Middle East and North Africa")
 
     name = models.CharField(
-        _("name"), max_length=100, help_text=_("The country's usual name, such as Republic of Moldova.")
+        _("name"), max_length=100, help_text=_("The country’s usual name, such as Republic of Moldova.")
     )
     iso_code = models.CharField(
         _("ISO 3166-1 code"),
@@ -142,7 +142,7 @@ class Partner(TranslatableMixin, index.Indexed, models.Model):
         _("name"),
         max_length=255,
         help_text=_(
-            "The organisation's full name, as it writes it, such as Polish National Office of Drug Prevention."
+            "The organisation’s full name, as it writes it, such as Polish National Office of Drug Prevention."
         ),
     )
     website = models.URLField(
@@ -195,7 +195,7 @@ class FooterText(TranslatableMixin, models.Model):
     website_url = models.URLField(
         _("organisation website"),
         blank=True,
-        help_text=_("The Group's main website in this language, linked from the footer."),
+        help_text=_("The Group’s main website in this language, linked from the footer."),
     )
 
     panels = [FieldPanel("body"), FieldPanel("postal_address"), FieldPanel("website_url")]
@@ -211,13 +211,13 @@ class FooterText(TranslatableMixin, models.Model):
         return str(_("Footer text ({language})")).format(language=self.locale.get_display_name())
 
 
-SOCIAL_LINK_HELP = _("Optional. The full address of the Group's page there; leave blank to show no link.")
+SOCIAL_LINK_HELP = _("Optional. The full address of the Group’s page there; leave blank to show no link.")
 
 
 @register_setting(icon="site")
 class SiteSettings(BaseSiteSetting):
     contact_email = models.EmailField(
-        _("contact e-mail"), blank=True, help_text=_("The secretariat's address, shown in the footer.")
+        _("contact e-mail"), blank=True, help_text=_("The secretariat’s address, shown in the footer.")
     )
     contact_phone = models.CharField(
         _("contact telephone"),
@@ -237,8 +237,8 @@ class SiteSettings(BaseSiteSetting):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text=_(
-            "The page linked from every page's footer as the accessibility statement. Choose the "
-            "default language's page: readers get its translation in their language."
+            "The page linked from every page’s footer as the accessibility statement. Choose the "
+            "default language’s page: readers get its translation in their language."
         ),
     )
 
@@ -271,16 +271,28 @@ class SiteSettings(BaseSiteSetting):
 
 
 class PeriodMixin(models.Model):
-    """A period in whole years, such as 2007–2008; the end is blank while it runs."""
+    """A period in whole years, shown as far as it is known: "2007–2008"; "since 2010" only when
+    it is known to be still running; otherwise the year it began, as that ("Launched: 2010")."""
 
     start_year = models.PositiveSmallIntegerField(
-        _("start year"), null=True, blank=True, help_text=_("The year it began, such as 2011.")
+        _("start year"), null=True, blank=True, help_text=_("Optional. The year it began, such as 2011.")
     )
     end_year = models.PositiveSmallIntegerField(
-        _("end year"), null=True, blank=True, help_text=_("The year it ended; leave blank while it is still running.")
+        _("end year"), null=True, blank=True, help_text=_("Optional. The year it ended, if it has ended.")
+    )
+    still_running = models.BooleanField(
+        _("still running"),
+        default=False,
+        help_text=_(
+            "Tick only if it is known to run still: readers then see “since 2011”. Otherwise they see the "
+            "years known, or the year it began."
+        ),
     )
 
-    period_panel = FieldRowPanel([FieldPanel("start_year"), FieldPanel("end_year")], heading=_("Period"))
+    period_panel = MultiFieldPanel(
+        [FieldRowPanel([FieldPanel("start_year"), FieldPanel("end_year")]), FieldPanel("still_running")],
+        heading=_("Period"),
+    )
 
     class Meta:
         abstract = True
@@ -289,18 +301,37 @@ class PeriodMixin(models.Model):
         super().clean()
         if self.start_year and self.end_year and self.end_year < self.start_year:
             raise ValidationError({"end_year": _("The end year cannot come before the start year.")})
+        if self.still_running and self.end_year:
+            raise ValidationError({"still_running": _("A period that has ended is not still running.")})
+        if self.still_running and not self.start_year:
+            raise ValidationError({"start_year": _("Give the year it began, to say it has run since then.")})
+
+    @property
+    def period_fact(self):
+        """(label, text) of the period as far as it is known, or None: ("Period", "2007–2008"),
+        ("Period", "since 2010") if still running, ("Launched", "2010") if that is all that is known."""
+        start, end = self.start_year, self.end_year
+        if start and end:
+            return _("Period"), str(start) if start == end else f"{start}–{end}"
+        if start and self.still_running:
+            return _("Period"), str(_("since {year}")).format(year=start)
+        if start:
+            return _("Launched"), str(start)
+        if end:
+            return _("Ended"), str(end)
+        return None
 
     @property
     def period(self):
-        if self.start_year and self.end_year:
-            if self.start_year == self.end_year:
-                return str(self.start_year)
-            return f"{self.start_year}–{self.end_year}"
-        if self.start_year:
-            return str(_("since {year}")).format(year=self.start_year)
-        if self.end_year:
-            return str(_("until {year}")).format(year=self.end_year)
-        return ""
+        """The period's text ("2007–2008", "since 2010", "2010"), "" if nothing is known."""
+        fact = self.period_fact
+        return fact[1] if fact else ""
+
+    @property
+    def period_label(self):
+        """What the period's text is: "Period", "Launched" or "Ended"."""
+        fact = self.period_fact
+        return fact[0] if fact else ""
 
 
 class BasePage(Page):
@@ -347,7 +378,7 @@ class BasePage(Page):
                 FieldPanel(
                     "slug",
                     help_text=_(
-                        "The last part of the page's web address, in lower case with hyphens, such as "
+                        "The last part of the page’s web address, in lower case with hyphens, such as "
                         "“drugs-in-prisons”. Changing it on a published page keeps the old address working."
                     ),
                 ),
@@ -359,13 +390,13 @@ class BasePage(Page):
                 ),
                 FieldPanel(
                     "search_description",
-                    help_text=_("Optional. One or two sentences shown under the title in search engines' results."),
+                    help_text=_("Optional. One or two sentences shown under the title in search engines’ results."),
                 ),
             ],
             heading=_("For search engines"),
         ),
         MultiFieldPanel(
-            [FieldPanel("show_in_menus", help_text=_("Tick to list this page in the site's main menu."))],
+            [FieldPanel("show_in_menus", help_text=_("Tick to list this page in the site’s main menu."))],
             heading=_("For site menus"),
         ),
         MultiFieldPanel([FieldPanel("listing_image"), FieldPanel("listing_summary")], heading=_("Listings")),

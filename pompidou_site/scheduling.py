@@ -44,7 +44,7 @@ SUCCESSFUL_RESULTS_KEPT = timedelta(days=7)
 
 NO_WORKER_WARNING = _(
     "No background worker has run in the last few minutes, so this page will not go live or "
-    "expire at its scheduled time. Ask the site's administrator to start the worker "
+    "expire at its scheduled time. Ask the site’s administrator to start the worker "
     "(python manage.py db_worker)."
 )
 

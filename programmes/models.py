@@ -1,6 +1,7 @@
 from django import forms
 from django.apps import apps
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +21,7 @@ def period_country_partner_facts(page):
     """The period, countries and partners of a programme or country project, as
     `components/page_facts.html` shows them (see `BasePage.document_facts`)."""
     facts = [
-        (gettext("Period"), page.period),
+        (str(page.period_label), page.period),
         (gettext("Countries"), ", ".join(names_in_locale(page.countries.all()))),
         (gettext("Partners"), ", ".join(names_in_locale(page.partners.all()))),
     ]
@@ -139,8 +140,52 @@ class ProgrammePage(PeriodMixin, BasePage):
             .select_related("country")
             .order_by("-year", "-start_date", "path")
         )
-        context["training_outlines"] = training_outline_model.with_outline_documents(training_outlines)
+        rows = training_outline_model.with_outline_documents(training_outlines)
+        context["training_groups"] = self.trainings_by_edition(rows)
+        context["related_blocks"] = self.related_not_shown_above(rows)
         return context
+
+    @staticmethod
+    def trainings_by_edition(rows):
+        """The trainings (rows of `with_outline_documents`) grouped under the years they span, in
+        the order given: [{"years": "2007–2008", "heading": ..., "rows": [...]}, ...].
+
+        The year is said once: a group of several trainings has the years as its heading; a
+        training alone in its years needs none, its title or its dates say them. Each row's
+        `show_dates` tells whether its dates add to that (a month or a day, or years its title
+        does not give).
+        """
+        groups = []
+        for row in rows:
+            years = row["page"].years_text
+            if groups and groups[-1]["years"] == years:
+                groups[-1]["rows"].append(row)
+            else:
+                groups.append({"years": years, "rows": [row]})
+        for group in groups:
+            group["heading"] = group["years"] if len(group["rows"]) > 1 else ""
+            for row in group["rows"]:
+                training = row["page"]
+                says_years = group["heading"] or group["years"] in training.title
+                row["show_dates"] = training.dates_beyond_years or not says_years
+        return groups
+
+    def related_not_shown_above(self, rows):
+        """The blocks of "Related documents and links", but those the training list already offers:
+        a training's outline, or a link to a training's own page, is listed once, with its training."""
+        shown_documents = {offered["document"].pk for row in rows for offered in row["documents"]}
+        shown_pages = {row["page"].pk for row in rows}
+        kept = []
+        for block, raw in zip(self.related, self.related.raw_data, strict=True):
+            value = raw.get("value") or {}
+            if raw.get("type") == "document" and value.get("document") in shown_documents:
+                continue
+            if raw.get("type") == "link" and value.get("page") in shown_pages:
+                continue
+            if raw.get("type") == "link" and value.get("document") in shown_documents:
+                continue
+            kept.append(block)
+        return kept
 
 
 class CountryProjectPage(PeriodMixin, BasePage):
@@ -151,16 +196,17 @@ class CountryProjectPage(PeriodMixin, BasePage):
 
     type_label = _("Country project")
     card_badge_template = "programmes/status_badge.html"
-    page_description = _("A programme's project in one country, or in several for a regional project.")
+    page_description = _("A programme’s project in one country, or in several for a regional project.")
 
     status = models.CharField(
         _("status"),
         max_length=16,
         choices=Status.choices,
-        default=Status.PLANNED,
+        blank=True,
+        default="",
         help_text=_(
-            "“To come” before the project starts, “Ongoing” while it runs, “Completed” once it has ended. "
-            "Readers see it as a label."
+            "Optional. “To come” before the project starts, “Ongoing” while it runs, “Completed” once it has "
+            "ended. Readers see it as a label; leave it blank while it is not known."
         ),
     )
     countries = ParentalManyToManyField(
@@ -183,7 +229,7 @@ class CountryProjectPage(PeriodMixin, BasePage):
         related_blocks(),
         blank=True,
         verbose_name=_("documents and links"),
-        help_text=_("Optional. The project's reports and links, listed at the end of the page."),
+        help_text=_("Optional. The project’s reports and links, listed at the end of the page."),
     )
 
     content_panels = [
@@ -216,9 +262,16 @@ class CountryProjectPage(PeriodMixin, BasePage):
 
     document_facts = period_country_partner_facts
 
-    @property
+    @cached_property
     def programme(self):
-        return self.get_parent().specific
+        """The programme above, in one query (its streams loaded only if read): the page's heading,
+        its aims and its link all use it."""
+        return ProgrammePage.objects.filter(path=self.path[: -self.steplen]).defer_streamfields().first()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["programme"] = self.programme
+        return context
 
     @property
     def standalone_title(self):

@@ -96,11 +96,11 @@ VAGUE_LINK_TEXTS = {
     "cliquez ici",
     "lien",
 }
-# "(PDF, 84.0 KB)" in English, "(PDF, 84,0 Kio)" in French: type, size, and the language's own units.
+# "(PDF, 84.0 KB)" in English, "(PDF, 84,0 Ko)" in French: type, size, and the language's own units.
 DOCUMENT_META = re.compile(r"\((?P<type>[A-Z0-9]+), (?P<number>\d+(?:[.,]\d+)?)\s(?P<unit>[A-Za-z]+)")
 SIZE_UNITS = {
     "en": {"byte", "bytes", "KB", "MB", "GB"},
-    "fr": {"octet", "octets", "Ko", "Mo", "Go", "Kio", "Mio", "Gio"},
+    "fr": {"octet", "octets", "Ko", "Mo", "Go"},
 }
 DECIMAL_SEPARATORS = {"en": ".", "fr": ","}
 

@@ -180,7 +180,7 @@ def test_alt_text_that_repeats_the_title_or_file_name_is_refused(photo, alt_text
     value = block.to_python({"image": {"image": photo.pk, "alt_text": alt_text, "decorative": False}, "caption": ""})
     with pytest.raises(Exception) as error:
         block.clean(value)
-    assert "repeats the image's title or file name" in str(error.value.as_json_data())
+    assert "repeats the image’s title or file name" in str(error.value.as_json_data())
 
 
 def test_alt_text_describing_the_image_or_a_decorative_image_is_accepted(photo):

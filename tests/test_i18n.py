@@ -140,8 +140,9 @@ def test_statuses_and_file_sizes_follow_the_language(client, seeded):
     html = client.get(prisons_fr.url).content.decode()
     assert "À venir" in html
     assert "To come" not in html
-    # Django's file sizes, kept on one line with a no-break space: "Kio" in French.
-    assert "\xa0Kio" in html
+    # File sizes kept on one line with a no-break space, in French units: « Ko », never « Kio ».
+    assert "\xa0Ko" in html
+    assert "Kio" not in html
     assert "\xa0KB" not in html
 
 
@@ -257,7 +258,7 @@ def test_the_footer_speaks_the_visitor_language_and_links_the_group_site_in_it(c
     assert 'href="https://www.coe.int/en/web/pompidou"' in english
     assert 'href="https://www.coe.int/fr/web/pompidou"' in french
     assert "Co-operation Group to Combat Drug Abuse" in english
-    assert "Groupe de coopération en matière de lutte contre l'abus" in french
+    assert "Groupe de coopération en matière de lutte contre l’abus" in french
 
 
 # The wagtail-localize workflow for what editors create after the seed: Translate, translate the

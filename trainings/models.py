@@ -13,6 +13,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
 from pompidou_site.blocks import RICH_TEXT_FEATURES, DocumentBlock
+from pompidou_site.dates import format_day
 from pompidou_site.documents import public_documents
 from pompidou_site.models import BasePage
 from pompidou_site.taxonomy import IN_DEFAULT_LOCALE, in_locale, names_in_locale, synchronized_taxonomy_fields
@@ -48,13 +49,15 @@ class TrainingOutlinePage(BasePage):
     city = models.CharField(_("city"), max_length=100, blank=True, help_text=_("Optional. Where it took place."))
     country = models.ForeignKey(
         "pompidou_site.Country",
-        verbose_name=_("country"),
+        verbose_name=_("country of the venue"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="training_outlines",
         limit_choices_to=IN_DEFAULT_LOCALE,
-        help_text=_("Optional. The country where it took place."),
+        help_text=_(
+            "Optional. The country where it was held: its venue, which is not always a country the programme works in."
+        ),
     )
     organisers = ParentalManyToManyField(
         "pompidou_site.Partner",
@@ -174,14 +177,14 @@ class TrainingOutlinePage(BasePage):
                 ], " – "
             return [(format_date(start, "Y-m"), format_date(start, "F Y"))], ""
         if not end or end == start:
-            return [(start.isoformat(), format_date(start, "j F Y"))], ""
+            return [(start.isoformat(), format_day(start, "j F Y"))], ""
         if (start.year, start.month) == (end.year, end.month):
-            # Days of one month: no spaces around the dash between two numbers.
-            return [(start.isoformat(), format_date(start, "j")), (end.isoformat(), format_date(end, "j F Y"))], "–"
+            # Days of one month: no spaces around the dash between two numbers ("1er–7 mai 2010").
+            return [(start.isoformat(), format_day(start, "j")), (end.isoformat(), format_day(end, "j F Y"))], "–"
         start_format = "j F" if start.year == end.year else "j F Y"
         return [
-            (start.isoformat(), format_date(start, start_format)),
-            (end.isoformat(), format_date(end, "j F Y")),
+            (start.isoformat(), format_day(start, start_format)),
+            (end.isoformat(), format_day(end, "j F Y")),
         ], " – "
 
     @property
@@ -199,6 +202,25 @@ class TrainingOutlinePage(BasePage):
         """The same dates as `dates_html`, as plain text."""
         parts, separator = self._dates()
         return separator.join(str(text) for _datetime, text in parts)
+
+    @property
+    def years(self):
+        """(first year, last year) the training took place in: (2007, 2008) for seminars over two years."""
+        first = self.start_date.year if self.start_date else self.year
+        last = self.end_date.year if self.end_date else first
+        return first, max(first, last)
+
+    @property
+    def years_text(self):
+        """ "2012", "2007–2008": the edition a training belongs to, as its programme page files it."""
+        first, last = self.years
+        return str(first) if first == last else f"{first}–{last}"
+
+    @property
+    def dates_beyond_years(self):
+        """Whether the dates say more than `years_text` (a month or a day): a listing under the
+        years shows them, and leaves out dates that would only repeat the years."""
+        return bool(self.start_date) and self.date_precision != "year"
 
     @property
     def participants_text(self):

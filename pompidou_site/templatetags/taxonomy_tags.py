@@ -38,9 +38,16 @@ def _named_on_page(context, page, model):
 
 
 @register.simple_tag(takes_context=True)
-def page_countries(context, page):
-    """The countries a page names, whatever its fields are called, in the active locale."""
-    return _named_on_page(context, page, Country)
+def page_countries(context, page, unless_title=False):
+    """The countries a page names, whatever its fields are called, in the active locale.
+
+    With `unless_title=True`, none when the page's title is the name of its only country (the
+    "Republic of Moldova" project of a programme): its facts would only repeat the heading.
+    """
+    countries = _named_on_page(context, page, Country)
+    if unless_title and len(countries) == 1 and countries[0].name == page.title:
+        return []
+    return countries
 
 
 @register.simple_tag(takes_context=True)
