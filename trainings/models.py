@@ -1,7 +1,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.template.defaultfilters import date as format_date
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -266,6 +269,35 @@ class TrainingOutlinePage(BasePage):
             }
             for training in trainings
         ]
+
+    HOME_PAGE_TRAININGS = 4
+
+    @classmethod
+    def _on_home_page(cls, home_page):
+        return cls.listing("country").descendant_of(home_page).annotate(
+            last_day=Coalesce("end_date", "start_date")
+        )
+
+    @classmethod
+    def upcoming_below(cls, home_page):
+        """The trainings still to come or under way (their last known day is today or later; for a
+        training known only by its year, a later year), soonest first."""
+        today = timezone.localdate()
+        return list(
+            cls._on_home_page(home_page)
+            .filter(Q(last_day__gte=today) | Q(last_day__isnull=True, year__gt=today.year))
+            .order_by("year", F("start_date").asc(nulls_last=True), "path")[: cls.HOME_PAGE_TRAININGS]
+        )
+
+    @classmethod
+    def recent_below(cls, home_page):
+        """The trainings that have taken place, the latest first, by their own dates."""
+        today = timezone.localdate()
+        return list(
+            cls._on_home_page(home_page)
+            .filter(Q(last_day__lt=today) | Q(last_day__isnull=True, year__lte=today.year))
+            .order_by("-year", F("start_date").desc(nulls_last=True), "-path")[: cls.HOME_PAGE_TRAININGS]
+        )
 
     def clean(self):
         super().clean()

@@ -3,7 +3,7 @@ from django.utils.translation import ngettext
 
 from wagtail import hooks
 
-from pompidou_site.sections import CountrySection
+from pompidou_site.sections import CountrySection, HomeSection
 
 from .models import TrainingOutlinePage
 
@@ -20,5 +20,31 @@ def register_country_trainings():
         ordering=("-year", "path"),
         list_class="training-list",
         item_class="training-list__item",
+        order=30,
+    )
+
+
+@hooks.register("register_home_page_section")
+def register_home_page_upcoming_trainings():
+    return HomeSection(
+        key="upcoming-trainings",
+        heading=_("Upcoming trainings"),
+        pages=TrainingOutlinePage.upcoming_below,
+        item_template="trainings/home_training.html",
+        list_class="dated-list",
+        layout="column",
+        order=20,
+    )
+
+
+@hooks.register("register_home_page_section")
+def register_home_page_recent_trainings():
+    return HomeSection(
+        key="recent-trainings",
+        heading=_("Recent trainings"),
+        pages=TrainingOutlinePage.recent_below,
+        item_template="trainings/home_training.html",
+        list_class="dated-list",
+        layout="column",
         order=30,
     )
