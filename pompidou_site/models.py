@@ -471,9 +471,7 @@ class HomePage(BasePage):
         """The documents most recently added that the public may download, in this home page's
         language or in none. Shown without a date: a document's upload date may be the day the
         site was seeded, not when the document was published."""
-        documents = CustomDocument.objects.filter(
-            models.Q(language=self.locale.language_code) | models.Q(language="")
-        )
+        documents = CustomDocument.objects.filter(models.Q(language=self.locale.language_code) | models.Q(language=""))
         return list(public_documents(documents).order_by("-created_at", "-pk")[: self.HOME_DOCUMENTS])
 
 

@@ -21,8 +21,8 @@ import json
 import shutil
 import subprocess  # noqa: S404 - fixed commands, no shell
 import sys
-import tempfile
 import tarfile
+import tempfile
 from pathlib import Path
 
 from fontTools.ttLib import TTFont

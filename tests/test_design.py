@@ -50,7 +50,10 @@ def soup_of(response):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("url", "home", "name", "organisation"),
-    [("/en/", "/en/", "Pompidou Group", "Council of Europe"), ("/fr/", "/fr/", "Groupe Pompidou", "Conseil de l’Europe")],
+    [
+        ("/en/", "/en/", "Pompidou Group", "Council of Europe"),
+        ("/fr/", "/fr/", "Groupe Pompidou", "Conseil de l’Europe"),
+    ],
 )
 def test_the_header_wordmark_names_the_group_and_links_home_in_the_active_language(
     client, seeded, url, home, name, organisation
@@ -126,13 +129,18 @@ def test_the_font_is_served_hashed_with_a_long_cache(settings, tmp_path):
     """In production, collectstatic hashes the font's name (the CSS is rewritten to it) and
     whitenoise serves it to be cached for ten years."""
     settings.STATIC_ROOT = tmp_path
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
     settings.WHITENOISE_USE_FINDERS = False
     settings.WHITENOISE_AUTOREFRESH = False
     settings.DEBUG = False
     call_command("collectstatic", interactive=False, verbosity=0)
     (css_name,) = [path.name for path in (tmp_path / "css").glob("site.*.css")]
-    hashed_fonts = re.findall(r'url\("\.\./fonts/(source-sans-3-latin\.[0-9a-f]{12}\.woff2)"\)', (tmp_path / "css" / css_name).read_text())
+    hashed_fonts = re.findall(
+        r'url\("\.\./fonts/(source-sans-3-latin\.[0-9a-f]{12}\.woff2)"\)', (tmp_path / "css" / css_name).read_text()
+    )
     assert hashed_fonts, "the style sheet names the hashed font"
 
     middleware = WhiteNoiseMiddleware(lambda request: HttpResponse(status=404))
@@ -250,9 +258,7 @@ def test_trainings_still_to_come_are_listed_as_upcoming(client, seeded):
 def test_the_home_page_shows_no_utility_page_and_no_seeding_date(client, seeded, language):
     home = HomePage.objects.get(locale__language_code=language)
     utility_urls = {
-        page.url
-        for model in (StandardPage, FeedbackFormPage)
-        for page in model.objects.descendant_of(home).live()
+        page.url for model in (StandardPage, FeedbackFormPage) for page in model.objects.descendant_of(home).live()
     }
     assert utility_urls
     main = main_of(client.get(f"/{language}/"))

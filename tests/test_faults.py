@@ -17,9 +17,9 @@ import pytest
 from django.core.cache import caches
 from django.db import OperationalError, connection, connections
 from django.template.loader import render_to_string
-from django.utils import translation
 from django.template.response import SimpleTemplateResponse
 from django.test import override_settings
+from django.utils import translation
 
 from pompidou_site.log import RateLimitFilter, request_id_var
 from pompidou_site.settings.base import database_timeouts

@@ -276,9 +276,7 @@ class TrainingOutlinePage(BasePage):
 
     @classmethod
     def _on_home_page(cls, home_page):
-        return cls.listing("country").descendant_of(home_page).annotate(
-            last_day=Coalesce("end_date", "start_date")
-        )
+        return cls.listing("country").descendant_of(home_page).annotate(last_day=Coalesce("end_date", "start_date"))
 
     @classmethod
     def _with_programmes(cls, trainings):
