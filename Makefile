@@ -225,6 +225,13 @@ messages-check: venv ## Fail if a catalogue misses interface text, has untransla
 		|| { git --no-pager diff -- locale; echo "The catalogue is out of date: run make messages, translate, commit." >&2; exit 1; }
 	$(MANAGE_DEV) compile_catalogues --check
 
+## ---- Design ------------------------------------------------------------------------------
+
+# The webfont: the pinned Fontsource package from the npm registry, subset by fontTools (see the script).
+.PHONY: fonts
+fonts: venv ## Rebuild static/fonts/ (Source Sans 3 subsets, woff2) from the pinned npm package (needs npm)
+	$(BIN)/python scripts/build_fonts.py
+
 ## ---- Housekeeping ---------------------------------------------------------------------------
 
 .PHONY: clean

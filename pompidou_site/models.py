@@ -23,6 +23,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .blocks import body_blocks
+from .documents import public_documents
 from .forms import FeedbackFormBuilder
 from .sections import home_sections
 from .taxonomy import alphabetical  # noqa: F401 (the sort key, where names are sorted)
@@ -433,6 +434,21 @@ class BasePage(Page):
     def listing_text(self):
         return self.listing_summary or self.introduction
 
+    # The patterns of site.css (`.pattern--0` to `.pattern--5`), a card's visual when it has no image.
+    CARD_PATTERNS = 6
+
+    @property
+    def card_pattern_path(self):
+        """The tree path whose last step picks the card's pattern: the page's own by default."""
+        return self.path
+
+    @property
+    def card_pattern(self):
+        """Which pattern stands for this page on a card: its place among its siblings, so that
+        siblings differ and a page and its translations (created in their source's order) match."""
+        step = self.card_pattern_path[-self.steplen :]
+        return int(step, 36) % self.CARD_PATTERNS
+
     @property
     def standalone_title(self):
         """The title as it reads away from its place in the tree: in feeds, search results, the
@@ -474,16 +490,20 @@ class HomePage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["sections"] = [{"section": section, "pages": section.pages(self)} for section in home_sections()]
-        context["latest_pages"] = (
-            Page.objects.descendant_of(self)
-            .live()
-            .public()
-            .filter(last_published_at__isnull=False)
-            .order_by("-last_published_at")
-            .specific(defer=True)[:6]
-        )
+        sections = [{"section": section, "pages": section.pages(self)} for section in home_sections()]
+        context["sections"] = [listed for listed in sections if listed["section"].layout != "column"]
+        context["column_sections"] = [listed for listed in sections if listed["section"].layout == "column"]
+        context["latest_documents"] = self.latest_documents()
         return context
+
+    HOME_DOCUMENTS = 5
+
+    def latest_documents(self):
+        """The documents most recently added that the public may download, in this home page's
+        language or in none. Shown without a date: a document's upload date may be the day the
+        site was seeded, not when the document was published."""
+        documents = CustomDocument.objects.filter(models.Q(language=self.locale.language_code) | models.Q(language=""))
+        return list(public_documents(documents).order_by("-created_at", "-pk")[: self.HOME_DOCUMENTS])
 
 
 class StandardPage(BasePage):

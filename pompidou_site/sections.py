@@ -56,13 +56,17 @@ class CountrySection:
 
 @dataclass(frozen=True)
 class HomeSection:
-    """Pages listed on a language's home page."""
+    """Pages listed on a language's home page. A section with no page is not shown."""
 
     key: str
     heading: str
     pages: Callable  # pages(home_page) -> the pages to list, with what their cards show prefetched.
     item_template: str = "components/page_card.html"
     order: int = 0
+    list_class: str = "card-list"
+    # "wide": the width of the page (a grid of cards); "column": one of the columns beside the
+    # latest documents (a list, such as dated trainings).
+    layout: str = "wide"
 
 
 def _registered(hook_name):

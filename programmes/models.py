@@ -274,6 +274,11 @@ class CountryProjectPage(PeriodMixin, BasePage):
         return context
 
     @property
+    def card_pattern_path(self):
+        # A project's card wears its programme's pattern.
+        return self.path[: -self.steplen]
+
+    @property
     def standalone_title(self):
         # "Ukraine — Drugs in Prisons": a country alone does not say which programme's project it is.
         return f"{self.title} — {self.programme.title}"

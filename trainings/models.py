@@ -1,7 +1,11 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.template.defaultfilters import date as format_date
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +14,7 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.documents import get_document_model
 from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
 from wagtail.search import index
 
 from pompidou_site.blocks import RICH_TEXT_FEATURES, DocumentBlock
@@ -238,7 +243,7 @@ class TrainingOutlinePage(BasePage):
         default = ngettext("%(counter)s participant", "%(counter)s participants", self.participants)
         return templates.get(self.participants_qualifier, default) % {"counter": self.participants}
 
-    @property
+    @cached_property
     def programme(self):
         return self.get_parent().specific
 
@@ -288,6 +293,44 @@ class TrainingOutlinePage(BasePage):
             }
             for training in trainings
         ]
+
+    HOME_PAGE_TRAININGS = 4
+
+    @classmethod
+    def _on_home_page(cls, home_page):
+        return cls.listing("country").descendant_of(home_page).annotate(last_day=Coalesce("end_date", "start_date"))
+
+    @classmethod
+    def _with_programmes(cls, trainings):
+        """The trainings, each with its programme (what `standalone_title` names) fetched for all
+        of them at once rather than one query per training."""
+        trainings = list(trainings)
+        parents = Page.objects.filter(path__in={training.path[: -cls.steplen] for training in trainings}).specific()
+        by_path = {parent.path: parent for parent in parents}
+        for training in trainings:
+            training.programme = by_path[training.path[: -cls.steplen]]
+        return trainings
+
+    @classmethod
+    def upcoming_below(cls, home_page):
+        """The trainings still to come or under way (their last known day is today or later; for a
+        training known only by its year, a later year), soonest first."""
+        today = timezone.localdate()
+        return cls._with_programmes(
+            cls._on_home_page(home_page)
+            .filter(Q(last_day__gte=today) | Q(last_day__isnull=True, year__gt=today.year))
+            .order_by("year", F("start_date").asc(nulls_last=True), "path")[: cls.HOME_PAGE_TRAININGS]
+        )
+
+    @classmethod
+    def recent_below(cls, home_page):
+        """The trainings that have taken place, the latest first, by their own dates."""
+        today = timezone.localdate()
+        return cls._with_programmes(
+            cls._on_home_page(home_page)
+            .filter(Q(last_day__lt=today) | Q(last_day__isnull=True, year__lte=today.year))
+            .order_by("-year", F("start_date").desc(nulls_last=True), "-path")[: cls.HOME_PAGE_TRAININGS]
+        )
 
     def clean(self):
         super().clean()

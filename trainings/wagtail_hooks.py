@@ -3,7 +3,7 @@ from django.utils.translation import ngettext
 
 from wagtail import hooks
 
-from pompidou_site.sections import CountrySection
+from pompidou_site.sections import CountrySection, HomeSection
 
 from .models import TrainingOutlinePage
 
@@ -23,4 +23,30 @@ def register_country_trainings():
         order=30,
         # A training's country is where it was held: a venue alone is not where the Group works.
         where_we_work=False,
+    )
+
+
+@hooks.register("register_home_page_section")
+def register_home_page_upcoming_trainings():
+    return HomeSection(
+        key="upcoming-trainings",
+        heading=_("Upcoming trainings"),
+        pages=TrainingOutlinePage.upcoming_below,
+        item_template="trainings/home_training.html",
+        list_class="dated-list",
+        layout="column",
+        order=20,
+    )
+
+
+@hooks.register("register_home_page_section")
+def register_home_page_recent_trainings():
+    return HomeSection(
+        key="recent-trainings",
+        heading=_("Recent trainings"),
+        pages=TrainingOutlinePage.recent_below,
+        item_template="trainings/home_training.html",
+        list_class="dated-list",
+        layout="column",
+        order=30,
     )
