@@ -15,7 +15,7 @@ So `pompidou_site` imports neither app, nor names their models, fields or templa
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 
 from wagtail import hooks
 
@@ -43,6 +43,15 @@ class CountrySection:
         """An annotation of Country: how many `visible_pages` of this type name the country."""
         query_name = self.model._meta.get_field(self.field_name).related_query_name()
         return Count(query_name, filter=Q(**{f"{query_name}__in": visible_pages}), distinct=True)
+
+    @property
+    def latest_annotation(self):
+        return f"{self.key.replace('-', '_')}_latest"
+
+    def latest(self, visible_pages):
+        """An annotation of Country: when the last of `visible_pages` of this type naming it was published."""
+        query_name = self.model._meta.get_field(self.field_name).related_query_name()
+        return Max(f"{query_name}__last_published_at", filter=Q(**{f"{query_name}__in": visible_pages}))
 
     def pages(self, country, locale):
         """The live, public pages of this type in `locale` that name `country`, for a listing."""

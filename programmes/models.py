@@ -6,10 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.search import index
 
 from pompidou_site.blocks import body_blocks, related_blocks
+from pompidou_site.feeds import PageTreeFeed
 from pompidou_site.models import BODY_HELP, BasePage, PeriodMixin
 from pompidou_site.taxonomy import IN_DEFAULT_LOCALE, names_in_locale, synchronized_taxonomy_fields
 
@@ -44,7 +46,7 @@ class ProgrammeIndexPage(BasePage):
         return context
 
 
-class ProgrammePage(PeriodMixin, BasePage):
+class ProgrammePage(RoutablePageMixin, PeriodMixin, BasePage):
     type_label = _("Programme")
     page_description = _("A training or co-operation programme, with its country projects and training outlines.")
 
@@ -114,6 +116,15 @@ class ProgrammePage(PeriodMixin, BasePage):
     @property
     def programme(self):
         return self
+
+    # The programme's own feeds: it, its country projects and its trainings, lately published or updated.
+    @path("feed/", name="rss_feed")
+    def rss_feed(self, request):
+        return PageTreeFeed("rss")(request, root=self)
+
+    @path("feed/atom/", name="atom_feed")
+    def atom_feed(self, request):
+        return PageTreeFeed("atom")(request, root=self)
 
     @classmethod
     def listed_below(cls, ancestor):
@@ -212,7 +223,7 @@ class CountryProjectPage(PeriodMixin, BasePage):
 
     @property
     def programme(self):
-        return self.get_parent().specific
+        return self.parent_page
 
     @property
     def standalone_title(self):
