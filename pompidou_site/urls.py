@@ -25,7 +25,9 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("health/live/", views.health_live, name="health_live"),
     path("health/ready/", views.health_ready, name="health_ready"),
-    path("sitemap.xml", sitemap, {"sitemaps": {"pages": BilingualSitemap, "countries": CountrySitemap}}, name="sitemap"),
+    path(
+        "sitemap.xml", sitemap, {"sitemaps": {"pages": BilingualSitemap, "countries": CountrySitemap}}, name="sitemap"
+    ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
     re_path(
