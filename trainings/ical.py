@@ -33,8 +33,9 @@ def _event(training, request, hostname):
     event.add("dtend", day_after_last)
     event.add("summary", training.standalone_title)
     event.add("url", training.get_full_url(request))
-    if training.place_text:
-        event.add("location", training.place_text)
+    place = training.place_in(request)
+    if place:
+        event.add("location", place)
     if training.listing_text:
         event.add("description", training.listing_text)
     event.add("transp", "TRANSPARENT")  # An all-day event to know about, not time the reader is busy.

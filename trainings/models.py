@@ -243,11 +243,15 @@ class TrainingOutlinePage(RoutablePageMixin, BasePage):
             return None
         return self.start_date, (self.end_date or self.start_date) + timedelta(days=1)
 
+    def place_in(self, holder=None):
+        """ "Warsaw, Poland": the city and the country in the active language, as far as known.
+        `holder` (the request) loads the country names once for the whole request."""
+        country = in_locale(self.country, holder)[0].name if self.country else ""
+        return ", ".join(part for part in (self.city, country) if part)
+
     @property
     def place_text(self):
-        """ "Warsaw, Poland": the city and the country in the active language, as far as known."""
-        country = in_locale(self.country)[0].name if self.country else ""
-        return ", ".join(part for part in (self.city, country) if part)
+        return self.place_in()
 
     @path("ics/", name="ics")
     def ics(self, request):
@@ -375,7 +379,9 @@ class TrainingCalendarPage(RoutablePageMixin, BasePage):
             filtered=form.has_filters,
             upcoming_trainings=upcoming,
             past_trainings=past,
-            ics_url=self.reverse_subpage("ics") + (f"?{form.query_string}" if form.query_string else ""),
+            ics_url=self.get_url(request)
+            + self.reverse_subpage("ics")
+            + (f"?{form.query_string}" if form.query_string else ""),
         )
         return context
 
