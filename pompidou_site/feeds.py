@@ -64,8 +64,9 @@ class PageTreeFeed(Feed):
     def description(self, root):
         return getattr(root, "listing_text", "") or root.search_description or self.title(root)
 
+    # Absolute addresses from the Wagtail site, as canonical links and the sitemap give them.
     def link(self, root):
-        return root.get_url(self.request)
+        return root.get_full_url(self.request)
 
     def items(self, root):
         pages = (
@@ -86,7 +87,7 @@ class PageTreeFeed(Feed):
         return getattr(page, "listing_text", "") or page.search_description
 
     def item_link(self, page):
-        return page.get_url(self.request)
+        return page.get_full_url(self.request)
 
     def item_pubdate(self, page):
         return page.first_published_at

@@ -151,7 +151,8 @@ def test_each_training_shows_its_dates_as_precisely_as_known(client, calendar):
     assert (
         items["Spring seminar — Drugs in Prisons"]
         .select_one(".training-list__meta")
-        .get_text(" ", strip=True)
+        .get_text()
+        .strip()
         .startswith("2–6 March 2026")
     )
     assert "Chișinău, Republic of Moldova" in items["Spring seminar — Drugs in Prisons"].get_text()
@@ -384,3 +385,28 @@ def test_the_calendar_does_not_query_once_per_training(client, site_tree, calend
             country=site_tree.romania if number % 2 else site_tree.moldova,
         )
     assert count_queries(client, url) == few
+
+
+def test_a_private_document_appears_in_none_of_the_calendar_feeds_or_sitemap(
+    client, site_tree, calendar, private_collection
+):
+    document = factories.CustomDocumentFactory(title="Secretariat budget", collection=private_collection)
+    march = TrainingOutlinePage.objects.get(pk=calendar["march"].pk)
+    march.outline_documents = [("document", {"document": document, "title": "Budget of the seminar"})]
+    march.save_revision().publish()
+    urls = [
+        calendar["page"].url,
+        calendar["page"].url + "ics/",
+        march.url + "ics/",
+        "/en/feed/",
+        "/en/feed/atom/",
+        site_tree.programme.url + "feed/",
+        site_tree.programme.url + "feed/atom/",
+        "/sitemap.xml",
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        content = response.content.decode()
+        for text in (document.url, document.file.name, "Secretariat budget", "Budget of the seminar"):
+            assert text not in content, f"{text} in {url}"
