@@ -19,6 +19,7 @@ from trainings.models import TrainingCalendarPage, TrainingOutlinePage
 
 from . import factories
 from .conftest import translate
+from .test_hostile_input import HOSTILE_STRINGS
 
 pytestmark = pytest.mark.django_db
 
@@ -235,6 +236,14 @@ def test_malformed_filters_are_ignored(client, calendar, query):
     soup = soup_of(client.get(calendar["page"].url, query))
     assert len(all_titles(soup)) == 7
     assert soup.find("a", string="Show every training") is None
+
+
+@pytest.mark.parametrize("value", HOSTILE_STRINGS)
+def test_hostile_filters_never_break_the_calendar_or_its_feed(client, calendar, value):
+    query = {"programme": value, "country": value, "year": value}
+    for url in (calendar["page"].url, calendar["page"].url + "ics/", calendar["page_fr"].url):
+        response = client.get(url, query)
+        assert response.status_code == 200, f"{url} with {value!r} answered {response.status_code}"
 
 
 def test_a_training_spanning_years_is_found_in_each(client, site_tree, calendar):
