@@ -450,6 +450,29 @@ class BasePage(Page):
         return int(step, 36) % self.CARD_PATTERNS
 
     @property
+    def parent_page(self):
+        """The parent page, specific: the one `with_parents` fetched for a whole listing, if it did
+        (not kept otherwise, so that a page moved since is never given its old parent)."""
+        if "_parent_page" in self.__dict__:
+            return self._parent_page
+        parent = self.get_parent()
+        return parent.specific if parent else None
+
+    @staticmethod
+    def with_parents(pages):
+        """`pages` as a list, each given its parent (`parent_page`), fetched for all of them at once.
+
+        For listings that show `standalone_title`, which names the parent on some page types: one
+        query for the parents, and one per page type among them, whatever the number of pages.
+        """
+        pages = list(pages)
+        parent_paths = {page.path[: -Page.steplen] for page in pages if page.depth > 1}
+        parents = {parent.path: parent for parent in Page.objects.filter(path__in=parent_paths).specific()}
+        for page in pages:
+            page._parent_page = parents.get(page.path[: -Page.steplen])
+        return pages
+
+    @property
     def standalone_title(self):
         """The title as it reads away from its place in the tree: in feeds, search results, the
         calendar, shared links and the page's own heading. Page types whose title only makes sense
@@ -483,7 +506,12 @@ class HomePage(BasePage):
     # One home page per language, each at the root: translations are siblings there, so a
     # plain max_count would forbid the French home page.
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["programmes.ProgrammeIndexPage", "pompidou_site.StandardPage", "pompidou_site.FeedbackFormPage"]
+    subpage_types = [
+        "programmes.ProgrammeIndexPage",
+        "trainings.TrainingCalendarPage",
+        "pompidou_site.StandardPage",
+        "pompidou_site.FeedbackFormPage",
+    ]
 
     class Meta:
         verbose_name = _("home page")

@@ -17,7 +17,7 @@ So `pompidou_site` imports neither app, nor names their models, fields or templa
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from wagtail import hooks
 
@@ -48,6 +48,22 @@ class CountrySection:
         """An annotation of Country: how many `visible_pages` of this type name the country."""
         query_name = self.model._meta.get_field(self.field_name).related_query_name()
         return Count(query_name, filter=Q(**{f"{query_name}__in": visible_pages}), distinct=True)
+
+    @property
+    def latest_annotation(self):
+        return f"{self.key.replace('-', '_')}_latest"
+
+    def latest(self, visible_pages):
+        """An annotation of Country: when the last of `visible_pages` of this type naming it was
+        published (a subquery, so that several sections' annotations do not multiply rows)."""
+        newest = (
+            self.model.objects.filter(
+                pk__in=visible_pages, last_published_at__isnull=False, **{self.field_name: OuterRef("pk")}
+            )
+            .order_by("-last_published_at")
+            .values("last_published_at")[:1]
+        )
+        return Subquery(newest)
 
     def pages(self, country, locale):
         """The live, public pages of this type in `locale` that name `country`, for a listing."""

@@ -1,11 +1,29 @@
+"""sitemap.xml: every live, public page in every language, and the country pages, each with the
+addresses of its versions in the other languages (hreflang) and when it last changed."""
+
 from collections import defaultdict
 from functools import cached_property
 
 from django.conf import settings
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import translation
 
 from wagtail.contrib.sitemaps import Sitemap
-from wagtail.models import Page
+from wagtail.models import Locale, Page
+
+from .models import Country
+from .sections import country_sections
+
+
+def alternate_links(versions):
+    """The hreflang alternates of one address, from (language code, URL) of each of its versions:
+    every language's, and x-default for the default language's. None for a page in one language."""
+    if len(versions) < 2:
+        return []
+    links = [{"lang_code": code, "location": url} for code, url in sorted(versions)]
+    links += [{"lang_code": "x-default", "location": url} for code, url in versions if code == settings.LANGUAGE_CODE]
+    return links
 
 
 class BilingualSitemap(Sitemap):
@@ -36,18 +54,69 @@ class BilingualSitemap(Sitemap):
         versions = defaultdict(list)
         for page in self.items():
             versions[page.translation_key].append((page.locale.language_code, page.get_full_url(self.request)))
-        alternates = {}
-        for languages in versions.values():
-            links = [{"lang_code": code, "location": url} for code, url in sorted(languages)]
-            default = [url for code, url in languages if code == settings.LANGUAGE_CODE]
-            if default:
-                links.append({"lang_code": "x-default", "location": default[0]})
-            for _code, url in languages:
-                alternates[url] = links if len(languages) > 1 else []
-        return alternates
+        return {url: alternate_links(languages) for languages in versions.values() for _code, url in languages}
 
     def _urls(self, page, protocol, domain):
         urls = super()._urls(page, protocol, domain)
         for url_info in urls:
             url_info["alternates"] = self._alternates_by_location.get(url_info["location"], [])
+        return urls
+
+
+class CountrySitemap(Sitemap):
+    """The country pages (/en/countries/MD/, /fr/pays/MD/) in each language where pages name the
+    country, last modified when the latest of those pages was published (as the country index
+    counts them: live, public, in that language)."""
+
+    def items(self):
+        return self._entries
+
+    @cached_property
+    def _entries(self):
+        """One query per language, whatever the number of countries and pages."""
+        languages = dict(settings.LANGUAGES)
+        sections = country_sections()
+        root_url = self.get_wagtail_site().root_url
+        entries = []
+        for locale in Locale.objects.filter(language_code__in=languages).order_by("language_code"):
+            visible = Page.objects.live().public().filter(locale=locale).values("pk")
+            countries = (
+                Country.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
+                .annotate(**{section.latest_annotation: section.latest(visible) for section in sections})
+                .order_by("iso_code")
+            )
+            with translation.override(locale.language_code):
+                for country in countries:
+                    published = [getattr(country, section.latest_annotation) for section in sections]
+                    published = [moment for moment in published if moment is not None]
+                    if not published:
+                        continue  # No page of this language names it: the country index leaves it out.
+                    entries.append(
+                        {
+                            "iso_code": country.iso_code,
+                            "language": locale.language_code,
+                            "location": root_url + reverse("country_detail", kwargs={"iso_code": country.iso_code}),
+                            "lastmod": max(published),
+                        }
+                    )
+        return entries
+
+    def _urls(self, page, protocol, domain):
+        entries = self.paginator.page(page).object_list
+        versions = defaultdict(list)
+        for entry in self.items():
+            versions[entry["iso_code"]].append((entry["language"], entry["location"]))
+        urls = [
+            {
+                "item": entry,
+                "location": entry["location"],
+                "lastmod": entry["lastmod"],
+                "changefreq": None,
+                "priority": None,
+                "alternates": alternate_links(versions[entry["iso_code"]]),
+            }
+            for entry in entries
+        ]
+        if urls:
+            self.latest_lastmod = max(url["lastmod"] for url in urls)
         return urls

@@ -12,7 +12,7 @@ from pompidou_site.accounts.views import TwoFactorDeviceDeleteView, TwoFactorLog
 
 from . import download_statistics, views
 from .feeds import LatestUpdatesFeed
-from .sitemaps import BilingualSitemap
+from .sitemaps import BilingualSitemap, CountrySitemap
 
 urlpatterns = [
     # Before the admin's own: two of wagtail-2fa's pages at the same addresses and names (pompidou_site.accounts.views).
@@ -25,7 +25,9 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("health/live/", views.health_live, name="health_live"),
     path("health/ready/", views.health_ready, name="health_ready"),
-    path("sitemap.xml", sitemap, {"sitemaps": {"pages": BilingualSitemap}}, name="sitemap"),
+    path(
+        "sitemap.xml", sitemap, {"sitemaps": {"pages": BilingualSitemap, "countries": CountrySitemap}}, name="sitemap"
+    ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
     re_path(
@@ -43,7 +45,8 @@ handler500 = "pompidou_site.views.server_error"
 
 urlpatterns += i18n_patterns(
     path(_("search/"), views.search, name="search"),
-    path(_("feed/"), LatestUpdatesFeed(), name="latest_updates_feed"),
+    path(_("feed/"), LatestUpdatesFeed("rss"), name="latest_updates_feed"),
+    path(_("feed/atom/"), LatestUpdatesFeed("atom"), name="latest_updates_atom_feed"),
     path(_("countries/"), views.country_index, name="country_index"),
     re_path(_(r"^countries/(?P<iso_code>[A-Za-z]{2})/$"), views.country_detail, name="country_detail"),
     path("", include(wagtail_urls)),

@@ -7,10 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.search import index
 
 from pompidou_site.blocks import body_blocks, related_blocks
+from pompidou_site.feeds import PageTreeFeed
 from pompidou_site.models import BODY_HELP, BasePage, PeriodMixin
 from pompidou_site.taxonomy import IN_DEFAULT_LOCALE, names_in_locale, of_page, synchronized_taxonomy_fields
 
@@ -45,7 +47,7 @@ class ProgrammeIndexPage(BasePage):
         return context
 
 
-class ProgrammePage(PeriodMixin, BasePage):
+class ProgrammePage(RoutablePageMixin, PeriodMixin, BasePage):
     type_label = _("Programme")
     page_description = _("A training or co-operation programme, with its country projects and training outlines.")
 
@@ -115,6 +117,15 @@ class ProgrammePage(PeriodMixin, BasePage):
     @property
     def programme(self):
         return self
+
+    # The programme's own feeds: it, its country projects and its trainings, lately published or updated.
+    @path("feed/", name="rss_feed")
+    def rss_feed(self, request):
+        return PageTreeFeed("rss")(request, root=self)
+
+    @path("feed/atom/", name="atom_feed")
+    def atom_feed(self, request):
+        return PageTreeFeed("atom")(request, root=self)
 
     @classmethod
     def listed_below(cls, ancestor):
@@ -264,8 +275,10 @@ class CountryProjectPage(PeriodMixin, BasePage):
 
     @cached_property
     def programme(self):
-        """The programme above, in one query (its streams loaded only if read): the page's heading,
-        its aims and its link all use it."""
+        """The programme above: the one `with_parents` fetched for a whole listing, else one query
+        (its streams loaded only if read): the page's heading, its aims and its link all use it."""
+        if "_parent_page" in self.__dict__:
+            return self._parent_page
         return ProgrammePage.objects.filter(path=self.path[: -self.steplen]).defer_streamfields().first()
 
     def get_context(self, request, *args, **kwargs):

@@ -21,7 +21,7 @@ from wagtail.models import Collection, Locale, Page
 
 from pompidou_site.models import Country, CustomDocument, CustomImage, FeedbackFormPage, HomePage, Partner, StandardPage
 from programmes.models import CountryProjectPage, ProgrammeIndexPage, ProgrammePage
-from trainings.models import TrainingOutlinePage
+from trainings.models import TrainingCalendarPage, TrainingOutlinePage
 
 
 def default_locale():
@@ -187,3 +187,12 @@ class TrainingOutlinePageFactory(BasePageFactory):
 
     class Meta:
         model = TrainingOutlinePage
+
+
+class TrainingCalendarPageFactory(BasePageFactory):
+    title = "Training calendar"
+    slug = "training-calendar"
+    parent = factory.SubFactory(HomePageFactory)
+
+    class Meta:
+        model = TrainingCalendarPage

@@ -44,7 +44,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
 
 from pompidou_site.models import Country, FeedbackFormPage, StandardPage
-from trainings.models import TrainingOutlinePage
+from trainings.models import TrainingCalendarPage, TrainingOutlinePage
 
 from .conftest import restore_database, snapshot_database
 
@@ -246,6 +246,10 @@ def discover_pages():
                 SitePage(reverse("country_detail", kwargs={"iso_code": country.iso_code}), language),
                 SitePage(f"/{language}/{NOT_FOUND_SLUG}/", language, expected_status=404),
             ]
+        # The training calendar filtered (its unfiltered address is a page like the others above).
+        calendar = TrainingCalendarPage.objects.live().public().filter(locale=locale).first()
+        assert calendar is not None, f"no training calendar in {language}"
+        found.append(SitePage(f"{calendar.get_url_parts()[2]}?year=2010", language))
     return found
 
 

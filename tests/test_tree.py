@@ -8,7 +8,7 @@ from wagtail.models import Page
 
 from pompidou_site.models import FeedbackFormPage, HomePage, StandardPage
 from programmes.models import CountryProjectPage, ProgrammeIndexPage, ProgrammePage
-from trainings.models import TrainingOutlinePage
+from trainings.models import TrainingCalendarPage, TrainingOutlinePage
 
 from . import factories
 
@@ -20,19 +20,21 @@ SITE_PAGE_TYPES = [
     ProgrammePage,
     CountryProjectPage,
     TrainingOutlinePage,
+    TrainingCalendarPage,
 ]
 
 # The whole tree, written once: each page type and the page types it may hold.
 ALLOWED_CHILDREN = {
     # Wagtail's own base Page is allowed everywhere it is not excluded, but is never creatable.
     Page: {Page, HomePage},
-    HomePage: {ProgrammeIndexPage, StandardPage, FeedbackFormPage},
+    HomePage: {ProgrammeIndexPage, TrainingCalendarPage, StandardPage, FeedbackFormPage},
     StandardPage: {StandardPage, FeedbackFormPage},
     FeedbackFormPage: set(),
     ProgrammeIndexPage: {ProgrammePage},
     ProgrammePage: {CountryProjectPage, TrainingOutlinePage},
     CountryProjectPage: set(),
     TrainingOutlinePage: set(),
+    TrainingCalendarPage: set(),
 }
 
 

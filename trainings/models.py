@@ -1,8 +1,12 @@
+import calendar
+from datetime import date, timedelta
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.template.defaultfilters import date as format_date
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -12,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.documents import get_document_model
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -24,9 +29,11 @@ from pompidou_site.models import BasePage
 from pompidou_site.taxonomy import IN_DEFAULT_LOCALE, in_locale, names_in_locale, synchronized_taxonomy_fields
 
 from .blocks import SessionBlock
+from .forms import TrainingFilterForm
+from .ical import calendar_response
 
 
-class TrainingOutlinePage(BasePage):
+class TrainingOutlinePage(RoutablePageMixin, BasePage):
     """One edition of a training: when and where, for whom, what it covered, and its outline."""
 
     class ParticipantsQualifier(models.TextChoices):
@@ -228,6 +235,58 @@ class TrainingOutlinePage(BasePage):
         return bool(self.start_date) and self.date_precision != "year"
 
     @property
+    def last_possible_day(self):
+        """The last day the training may have lasted, as far as its dates are known: its last day,
+        or the last day of the month or year its dates name. Until then it is not yet over."""
+        start, end = self.start_date, self.end_date
+        if not start or self.date_precision == "year":
+            return date((end.year if end else start.year if start else self.year), 12, 31)
+        last = end or start
+        if self.date_precision == "month":
+            return date(last.year, last.month, calendar.monthrange(last.year, last.month)[1])
+        return last
+
+    @property
+    def calendar_years(self):
+        """Every year the training may have taken place in, for the calendar's year filter."""
+        return range(self.start_date.year if self.start_date else self.year, self.last_possible_day.year + 1)
+
+    @property
+    def sort_key(self):
+        return (self.year, self.start_date or date(self.year, 1, 1), self.path)
+
+    def is_upcoming(self, today):
+        return self.last_possible_day >= today
+
+    @property
+    def calendar_days(self):
+        """(first day, day after the last) for a calendar's all-day event, or None.
+
+        Only trainings known to the day have days: one known to the month or the year is never
+        turned into days nobody gave (the 1st of the month, a whole month), so it has no event.
+        """
+        if self.date_precision != "day" or not self.start_date:
+            return None
+        return self.start_date, (self.end_date or self.start_date) + timedelta(days=1)
+
+    def place_in(self, holder=None):
+        """ "Warsaw, Poland": the city and the country in the active language, as far as known.
+        `holder` (the request) loads the country names once for the whole request."""
+        country = in_locale(self.country, holder)[0].name if self.country else ""
+        return ", ".join(part for part in (self.city, country) if part)
+
+    @property
+    def place_text(self):
+        return self.place_in()
+
+    @path("ics/", name="ics")
+    def ics(self, request):
+        """This training as an iCalendar file, when its days are known (404 otherwise)."""
+        if self.calendar_days is None:
+            raise Http404("The days of this training are not known.")
+        return calendar_response(request, [self], title=self.standalone_title, filename=self.slug)
+
+    @property
     def participants_text(self):
         """ "about 30 participants": the number, qualified, in the active language ("" if unknown)."""
         if not self.participants:
@@ -245,7 +304,7 @@ class TrainingOutlinePage(BasePage):
 
     @cached_property
     def programme(self):
-        return self.get_parent().specific
+        return self.parent_page
 
     @property
     def standalone_title(self):
@@ -254,10 +313,9 @@ class TrainingOutlinePage(BasePage):
 
     def document_facts(self):
         """Dates, place, organisers, partners, audience and participants, as the page shows them."""
-        country = in_locale(self.country)[0].name if self.country else ""
         facts = [
             (gettext("Dates"), self.dates_text),
-            (gettext("Place"), ", ".join(part for part in (self.city, country) if part)),
+            (gettext("Place"), self.place_text),
             (gettext("Organisers"), ", ".join(names_in_locale(self.organisers.all()))),
             (gettext("Partners"), ", ".join(names_in_locale(self.partners.all()))),
             (gettext("Audience"), self.audience),
@@ -338,3 +396,61 @@ class TrainingOutlinePage(BasePage):
             raise ValidationError({"end_date": _("The training cannot end before it starts.")})
         if self.start_date and self.start_date.year != self.year:
             raise ValidationError({"year": _("The year must be the year of the start date.")})
+
+
+class TrainingCalendarPage(RoutablePageMixin, BasePage):
+    """Every training of the programmes in one language, upcoming and past, with its iCalendar feed."""
+
+    type_label = _("Training calendar")
+    page_description = _(
+        "The calendar of every training, upcoming and past, which readers filter by programme, country "
+        "and year, with an iCalendar feed. One per language, under the home page."
+    )
+
+    parent_page_types = ["pompidou_site.HomePage"]
+    subpage_types = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("training calendar page")
+
+    def all_trainings(self):
+        """The live, public trainings of this page's language below its home page, in one query
+        (and one for their programmes), earliest first."""
+        trainings = (
+            TrainingOutlinePage.listing()
+            .filter(locale_id=self.locale_id, path__startswith=self.path[: -self.steplen])
+            .select_related("country")
+        )
+        # Sorted here: databases disagree on where a missing start date sorts.
+        return sorted(BasePage.with_parents(trainings), key=lambda training: training.sort_key)
+
+    def filtered(self, request):
+        """(the filter form, the trainings its valid choices select). Values that are not among the
+        choices, typed in the address or stale, are ignored rather than refused."""
+        trainings = self.all_trainings()
+        form = TrainingFilterForm(request.GET, trainings=trainings, holder=request)
+        return form, form.apply(trainings)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        form, trainings = self.filtered(request)
+        today = timezone.localdate()
+        upcoming = [training for training in trainings if training.is_upcoming(today)]
+        past = [training for training in reversed(trainings) if not training.is_upcoming(today)]
+        context.update(
+            filter_form=form,
+            filtered=form.has_filters,
+            upcoming_trainings=upcoming,
+            past_trainings=past,
+            ics_url=self.get_url(request)
+            + self.reverse_subpage("ics")
+            + (f"?{form.query_string}" if form.query_string else ""),
+        )
+        return context
+
+    @path("ics/", name="ics")
+    def ics(self, request):
+        """The trainings whose days are known, the page's filters applied, as an iCalendar feed."""
+        _form, trainings = self.filtered(request)
+        return calendar_response(request, trainings, title=self.title, filename=self.slug)
