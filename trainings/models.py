@@ -1,6 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import models
+from django.http import FileResponse, HttpResponse
 from django.template.defaultfilters import date as format_date
 from django.utils.html import format_html_join
 from django.utils.translation import gettext, ngettext
@@ -8,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.documents import get_document_model
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
@@ -15,12 +18,14 @@ from wagtail.search import index
 from pompidou_site.blocks import RICH_TEXT_FEATURES, DocumentBlock
 from pompidou_site.documents import public_documents
 from pompidou_site.models import BasePage
+from pompidou_site.pdf import blocks_from_rich_text
 from pompidou_site.taxonomy import IN_DEFAULT_LOCALE, in_locale, names_in_locale, synchronized_taxonomy_fields
 
-from .blocks import SessionBlock
+from . import outline_pdf
+from .blocks import SessionBlock, when_text
 
 
-class TrainingOutlinePage(BasePage):
+class TrainingOutlinePage(RoutablePageMixin, BasePage):
     """One edition of a training: when and where, for whom, what it covered, and its outline."""
 
     class ParticipantsQualifier(models.TextChoices):
@@ -237,6 +242,59 @@ class TrainingOutlinePage(BasePage):
             (gettext("Participants"), self.participants_text),
         ]
         return [(label, text) for label, text in facts if text]
+
+    def objectives_document_blocks(self):
+        """The objectives as a generated document gives them, under their heading (active language)."""
+        if not self.objectives:
+            return []
+        return [{"type": "heading", "level": 2, "text": gettext("Objectives")}, *blocks_from_rich_text(self.objectives)]
+
+    def sessions_document_blocks(self):
+        """The sessions as a generated document gives them: title, when, speakers and description."""
+        if not self.sessions:
+            return []
+        blocks = [{"type": "heading", "level": 2, "text": gettext("Sessions")}]
+        for block in self.sessions:
+            value = block.value
+            blocks.append({"type": "heading", "level": 3, "text": value["title"]})
+            if when := when_text(value):
+                blocks.append({"type": "paragraph", "text": when})
+            if value.get("speakers"):
+                blocks.append({"type": "paragraph", "text": f"{gettext('Speakers:')} {value['speakers']}"})
+            if value.get("description"):
+                blocks.extend(blocks_from_rich_text(value["description"].source))
+        return blocks
+
+    @path("pdf/", name="outline_pdf")
+    def outline_pdf(self, request):
+        """The outline as a PDF generated from the live page, behind the page's own view restrictions."""
+        try:
+            name = outline_pdf.ensure(self)
+        except Exception:
+            outline_pdf.logger.exception("Could not generate the outline PDF of page %s", self.pk)
+            name = None
+        if name is None:
+            response = HttpResponse(
+                gettext("The outline PDF of this page cannot be made just now. Please try again in a few minutes."),
+                status=503,
+                content_type="text/plain; charset=utf-8",
+            )
+            response["Retry-After"] = "120"
+            return response
+        response = FileResponse(
+            default_storage.open(name, "rb"),
+            content_type="application/pdf",
+            filename=outline_pdf.download_name(self),
+        )
+        if self.get_view_restrictions():
+            # Never kept by a shared cache: the next reader may not be allowed to see it.
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["generated_outline"] = outline_pdf.link(self, self.url + self.reverse_subpage("outline_pdf"))
+        return context
 
     @classmethod
     def with_outline_documents(cls, trainings):
