@@ -247,3 +247,14 @@ def password_collection(db):
         collection=collection, restriction_type=CollectionViewRestriction.PASSWORD, password="s3cret"
     )
     return collection
+
+
+# ---- Screenshot tests: where the run's screenshots went (tests/test_screenshots.py) -------------
+
+SCREENSHOTS_DIR = pytest.StashKey()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    directory = config.stash.get(SCREENSHOTS_DIR, None)
+    if directory is not None and directory.exists():
+        terminalreporter.write_line(f"Screenshots of this run (and -diff.png of failures): {directory}/")

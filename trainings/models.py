@@ -293,7 +293,9 @@ class TrainingOutlinePage(RoutablePageMixin, BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["generated_outline"] = outline_pdf.link(self, self.url + self.reverse_subpage("outline_pdf"))
+        # Only a live page has a PDF to offer (a preview of a page never published has none).
+        if self.live and self.url:
+            context["generated_outline"] = outline_pdf.link(self, self.url + self.reverse_subpage("outline_pdf"))
         return context
 
     @classmethod
