@@ -59,8 +59,9 @@ FROZEN_NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 WIDTHS = {"mobile": {"width": 375, "height": 667}, "desktop": {"width": 1280, "height": 800}}
 # Long pages are cut at this height (CSS pixels): enough to see the layout, small to commit.
 MAX_HEIGHT = 4000
-# Anti-aliasing may move an edge by a few levels between machines; a change of colour moves more.
-PIXEL_THRESHOLD = 24
+# Chromium draws the same page to the same pixels on the same kind of machine; a few levels of slack
+# absorb rounding, while a change of colour in the CSS (even a tint) moves more.
+PIXEL_THRESHOLD = 8
 # Out of all the pixels: a recoloured link, border or background moves more than this.
 MAX_DIFFERENT_FRACTION = 0.0005
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
