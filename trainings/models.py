@@ -266,7 +266,7 @@ class TrainingOutlinePage(RoutablePageMixin, BasePage):
         return blocks
 
     @path("pdf/", name="outline_pdf")
-    def outline_pdf(self, request):
+    def serve_outline_pdf(self, request):
         """The outline as a PDF generated from the live page, behind the page's own view restrictions."""
         try:
             name = outline_pdf.ensure(self)

@@ -10,7 +10,7 @@ date formatting, title and language in the metadata, bookmarks for its headings)
 - stored through Django's default storage under `training-outlines/<page id>/<revision id>.pdf`,
   one file per published revision, so a file that exists is the live content's and an older one is
   never served after a new publication; older files are removed when a new one is written;
-- served only through the page's route (`TrainingOutlinePage.outline_pdf`), so Wagtail's view
+- served only through the page's route (`TrainingOutlinePage.serve_outline_pdf`), so Wagtail's view
   restrictions (sign-in, password, groups) hold and an unpublished or deleted page serves nothing.
   `MEDIA_URL` serves images only (`pompidou_site.views.PUBLIC_MEDIA_FOLDERS`), never these files.
 """
