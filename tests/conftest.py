@@ -21,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.utils import translation
 
 from wagtail.coreutils import get_dummy_request
 from wagtail.models import Collection, CollectionViewRestriction, Site
@@ -229,6 +230,14 @@ def seeded(seeded_module, db):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_active():
+    """The language a request activated (LocaleMiddleware leaves it on the thread) ends with the test,
+    so that a later test on the same worker does not render in French by chance."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
