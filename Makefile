@@ -134,8 +134,14 @@ browser-tools: ## Install the Nu Html Checker (vnu.jar) and Lighthouse into .cac
 		|| npm install --prefix $(NODE_TOOLS) --no-audit --no-fund --loglevel=error vnu-jar@$(VNU_JAR_VERSION) lighthouse@$(LIGHTHOUSE_VERSION)
 
 .PHONY: test-browser
-test-browser: venv browser-tools ## Accessibility, HTML validity, reflow, keyboard, no-JS and print tests in Chromium (failures in test-results/browser/)
+test-browser: venv browser-tools ## Accessibility, HTML validity, reflow, keyboard, no-JS, print and screenshot tests in Chromium (failures in test-results/browser/, screenshots in .cache/screenshots/)
 	env -u DATABASE_URL $(BIN)/pytest --ds=$(TEST_SETTINGS) -m browser $(PYTEST_ARGS)
+
+# The screenshot references (tests/test_screenshots.py) are regenerated on purpose only: after a
+# change of look, run this, look at the new PNGs in tests/screenshots/ and commit them.
+.PHONY: screenshots-update
+screenshots-update: venv ## Regenerate the screenshot references in tests/screenshots/ (each page type, 375 and 1280 px, both languages)
+	env -u DATABASE_URL SCREENSHOTS_UPDATE=1 $(BIN)/pytest --ds=$(TEST_SETTINGS) -m browser tests/test_screenshots.py $(PYTEST_ARGS)
 
 .PHONY: audit
 audit: venv browser-tools ## Lighthouse scores per page type and language of a running site (make run first; BASE_URL=...)

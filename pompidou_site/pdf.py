@@ -1,47 +1,62 @@
-"""The programme documents as PDF files, drawn by the seed loader from the pages that link to them.
+"""PDF documents drawn from the site's pages: the seed's programme documents and the training outlines.
 
-`render_outline` turns one outline (a plain dict, see its docstring) into PDF bytes. The bytes
+`render_outline` turns one outline (a plain dict, see its docstring) into PDF bytes, and
+`page_outline` builds that dict from a page, in the page's language, with the facts the page
+itself shows (`BasePage.document_facts()`): one formatting rule for the page and its PDF. The bytes
 depend on the outline only, so regenerating a document that has not changed gives the same file
 and the seed loader can tell that nothing needs replacing.
+
+Every document opens with the site's wordmark, set as text ("Pompidou Group — Council of Europe"
+in the document's language), never the Council of Europe's logo, and is set in an embedded Unicode
+font (Source Sans Pro, SIL Open Font License, from the `font-source-sans-pro` package) that covers
+French, Romanian and Polish names and French typography (narrow no-break spaces, « »).
 """
 
 import re
 from datetime import UTC, datetime
 from html.parser import HTMLParser
+from pathlib import Path
 
+import font_source_sans_pro
 from fpdf import FPDF, TextStyle, ViewerPreferences, XPos, YPos
 
-# The PDF core fonts cover Windows-1252 (Western European), which has every letter French and
-# English need, typographic quotes and dashes included; no font file has to ship with the site.
-CORE_FONTS_ENCODING = "cp1252"
-# Characters outside Windows-1252 that the content may still use, with their nearest equivalent.
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+FONT_DIRECTORY = Path(font_source_sans_pro.font_directory)
+FONT_FAMILY = "SourceSans"
+FONT_FILES = {
+    "": FONT_DIRECTORY / "SourceSansPro-Regular.ttf",
+    "B": FONT_DIRECTORY / "SourceSansPro-Bold.ttf",
+    "I": FONT_DIRECTORY / "SourceSansPro-It.ttf",
+}
+# Characters the font has no glyph for, with their nearest equivalent.
 SUBSTITUTES = str.maketrans(
     {
-        "\u202f": "\u00a0",  # narrow no-break space, as before French ; : ! ?
         "\u2011": "-",  # non-breaking hyphen
-        "\u2010": "-",  # hyphen
-        "\u2012": "\u2013",  # figure dash
-        "\u2212": "-",  # minus sign
-        "\u2032": "'",  # prime
-        "\u2033": '"',  # double prime
     }
 )
 
 # Fixed rather than "now", so that regenerating an unchanged document gives the same bytes.
 CREATION_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 
-FONT_FAMILY = "helvetica"
+# Who publishes the documents (metadata and footer), and the wordmark at the top of each one.
+AUTHOR = _("Pompidou Group, Council of Europe")
+WORDMARK_NAME = _("Pompidou Group")
+WORDMARK_ORGANISATION = _("Council of Europe")
+
 BODY_SIZE = 11
 LINE_HEIGHT = 6
 MARGIN_MM = 25
 TEXT_COLOUR = (33, 33, 33)
 MUTED_COLOUR = (85, 85, 85)
+ACCENT_COLOUR = (11, 58, 102)
 
 
 def printable(text):
-    """`text` with every character the core fonts can draw; anything else becomes "?"."""
-    text = (text or "").translate(SUBSTITUTES)
-    return text.encode(CORE_FONTS_ENCODING, errors="replace").decode(CORE_FONTS_ENCODING)
+    """`text` with every character the font can draw."""
+    return (text or "").translate(SUBSTITUTES)
 
 
 class _RichTextReader(HTMLParser):
@@ -109,6 +124,8 @@ class _OutlinePDF(FPDF):
     def __init__(self, footer_text):
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.footer_text = footer_text
+        for style, path in FONT_FILES.items():
+            self.add_font(FONT_FAMILY, style=style, fname=str(path))
 
     def footer(self):
         self.set_y(-MARGIN_MM + 8)
@@ -126,13 +143,13 @@ def render_outline(outline):
     - `title`: the document's title, shown as its only level 1 heading and set as its metadata title;
     - `language`: its language code ("en", "fr"), set as the document language;
     - `author`: who publishes it, for the metadata and the footer;
+    - `wordmark` (optional): (name, organisation), set as text above the title;
     - `subtitle` (optional): a line under the title, such as the programme's name;
     - `facts` (optional): (label, value) pairs shown as a short list under the title;
     - `blocks`: dicts with `type` "heading" (`level` 2 to 4, `text`), "paragraph" (`text`) or
       "list" (`items`).
     """
     pdf = _OutlinePDF(footer_text=outline["author"])
-    pdf.core_fonts_encoding = CORE_FONTS_ENCODING
     pdf.set_creation_date(CREATION_DATE)
     pdf.set_title(outline["title"])
     pdf.set_lang(outline["language"])
@@ -156,6 +173,8 @@ def render_outline(outline):
     pdf.set_font(FONT_FAMILY, size=BODY_SIZE)
     pdf.add_page()
 
+    if outline.get("wordmark"):
+        _write_wordmark(pdf, *outline["wordmark"])
     pdf.start_section(printable(outline["title"]), level=0)
     if outline.get("subtitle"):
         pdf.set_font(FONT_FAMILY, size=12)
@@ -195,7 +214,45 @@ def render_outline(outline):
     return bytes(pdf.output())
 
 
+def _write_wordmark(pdf, name, organisation):
+    """ "Pompidou Group — Council of Europe" in type, over a rule: the site's wordmark, not a logo."""
+    pdf.set_text_color(*ACCENT_COLOUR)
+    pdf.set_font(FONT_FAMILY, style="B", size=13)
+    pdf.write(LINE_HEIGHT, printable(name))
+    pdf.set_font(FONT_FAMILY, size=13)
+    pdf.set_text_color(*MUTED_COLOUR)
+    pdf.write(LINE_HEIGHT, printable(f" \u2014 {organisation}"))
+    pdf.ln(LINE_HEIGHT)
+    pdf.set_draw_color(*ACCENT_COLOUR)
+    pdf.set_line_width(0.6)
+    pdf.line(pdf.l_margin, pdf.get_y() + 2, pdf.w - pdf.r_margin, pdf.get_y() + 2)
+    pdf.set_text_color(*TEXT_COLOUR)
+    pdf.ln(8)
+
+
 def _write_paragraph(pdf, text):
     # Ragged right: justified text opens uneven gaps between words that slow many readers down.
     pdf.multi_cell(0, LINE_HEIGHT, printable(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
+
+
+def page_outline(page, *, title=None, subtitle="", blocks=(), facts=True):
+    """The outline of `page` for `render_outline`, in the page's language.
+
+    Its title (the page's `standalone_title` unless given), the facts the page shows under its title
+    (`document_facts()`, formatted as the page formats them; left out with `facts=False`), the
+    wordmark, and `blocks`, which the
+    caller builds in the page's language too (they are evaluated here, inside the override, when
+    `blocks` is a callable).
+    """
+    language = page.locale.language_code
+    with translation.override(language):
+        return {
+            "title": title or page.standalone_title,
+            "subtitle": subtitle,
+            "language": language,
+            "author": gettext(AUTHOR),
+            "wordmark": (gettext(WORDMARK_NAME), gettext(WORDMARK_ORGANISATION)),
+            "facts": page.document_facts() if facts else [],
+            "blocks": list(blocks() if callable(blocks) else blocks),
+        }

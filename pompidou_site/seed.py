@@ -39,7 +39,7 @@ from wagtail.models import Collection, Locale, ModelLogEntry, Orderable, Page, P
 from wagtail.utils.file import hash_filelike
 
 from .models import Country, FooterText, Partner, SiteSettings
-from .pdf import blocks_from_rich_text, blocks_from_stream, render_outline
+from .pdf import blocks_from_stream, page_outline, render_outline
 from .taxonomy import in_locale
 
 SEED_FILE = Path(settings.BASE_DIR) / "fixtures" / "seed_content.json"
@@ -339,12 +339,11 @@ class SeedLoader:
         for part in source["include"]:
             if part == "introduction" and page.introduction:
                 blocks.append({"type": "paragraph", "text": page.introduction})
-            elif part == "objectives" and page.objectives:
-                blocks.append({"type": "heading", "level": 2, "text": gettext("Objectives")})
-                blocks.extend(blocks_from_rich_text(page.objectives))
-            elif part == "sessions" and page.sessions:
-                blocks.append({"type": "heading", "level": 2, "text": gettext("Sessions")})
-                blocks.extend(self._session_blocks(page.sessions.raw_data))
+            elif part == "objectives":
+                # The page's own rule, shared with the outline PDF its page type generates.
+                blocks.extend(page.objectives_document_blocks())
+            elif part == "sessions":
+                blocks.extend(page.sessions_document_blocks())
             elif part == "body":
                 blocks.extend(blocks_from_stream(page.body.raw_data))
             elif part == "own_body":
@@ -358,14 +357,13 @@ class SeedLoader:
                     if block["type"] == "heading":
                         block = {**block, "level": min(block["level"] + 1, 4)}
                     blocks.append(block)
-        return {
-            "title": spec["title"][language],
-            "subtitle": programme.title,
-            "language": language,
-            "author": gettext("Pompidou Group, Council of Europe"),
-            "facts": page.document_facts() if "facts" in source["include"] else [],
-            "blocks": blocks,
-        }
+        return page_outline(
+            page,
+            title=spec["title"][language],
+            subtitle=programme.title,
+            blocks=blocks,
+            facts="facts" in source["include"],
+        )
 
     def _country_name(self, iso_code, language):
         if not iso_code or iso_code not in self.countries:
@@ -375,16 +373,6 @@ class SeedLoader:
     def _partner_names(self, keys, language):
         partners = [self.partners[key] for key in keys or [] if key in self.partners]
         return ", ".join(in_locale([partner], locale=self.locales[language])[0].name for partner in partners)
-
-    def _session_blocks(self, sessions):
-        blocks = []
-        for session in sessions:
-            value = session["value"]
-            blocks.append({"type": "heading", "level": 3, "text": value["title"]})
-            blocks.extend(blocks_from_rich_text(value.get("description", "")))
-            if value.get("speakers"):
-                blocks.append({"type": "paragraph", "text": value["speakers"]})
-        return blocks
 
     def _localiser(self, language):
         """A function giving a fixture value in `language`, falling back to the default language."""

@@ -21,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.utils import translation
 
 from wagtail.coreutils import get_dummy_request
 from wagtail.models import Collection, CollectionViewRestriction, Site
@@ -231,6 +232,14 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_language_left_active():
+    """The language a request activated (LocaleMiddleware leaves it on the thread) ends with the test,
+    so that a later test on the same worker does not render in French by chance."""
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def private_collection(db):
     """A collection only signed-in users may download from."""
@@ -247,3 +256,14 @@ def password_collection(db):
         collection=collection, restriction_type=CollectionViewRestriction.PASSWORD, password="s3cret"
     )
     return collection
+
+
+# ---- Screenshot tests: where the run's screenshots went (tests/test_screenshots.py) -------------
+
+SCREENSHOTS_DIR = pytest.StashKey()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    directory = config.stash.get(SCREENSHOTS_DIR, None)
+    if directory is not None and directory.exists():
+        terminalreporter.write_line(f"Screenshots of this run (and -diff.png of failures): {directory}/")

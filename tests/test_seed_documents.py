@@ -90,3 +90,26 @@ def test_the_french_outline_has_the_french_labels_and_formatting(seeded):
     for fact in ("Dates mai 2010", "Lieu Varsovie, Pologne", "Participants environ 30 participants", "Objectifs"):
         assert fact in text
     assert "Groupe Pompidou, Conseil de l’Europe" in text
+
+
+def test_every_seeded_training_outline_offers_a_generated_pdf_that_matches_it(client, seeded):
+    checked = []
+    for page in TrainingOutlinePage.objects.live().order_by("path"):
+        route = page.url + page.reverse_subpage("outline_pdf")
+        main = BeautifulSoup(client.get(page.url).content, "html.parser").find("main")
+        assert main.select_one(f"section.downloads a[href='{route}']") is not None, f"{page.url} offers no PDF"
+
+        response = client.get(route)
+        assert response.status_code == 200
+        content = b"".join(response.streaming_content)
+        reader = PdfReader(io.BytesIO(content))
+        text = document_text_lines(content)
+        language = page.locale.language_code
+        with translation.override(language):
+            label = gettext("Dates")
+        assert reader.metadata.title == page.standalone_title
+        assert reader.trailer["/Root"]["/Lang"] == language
+        assert pdf_fact(text, label) == page_dates(client, page), page.url
+        checked.append(language)
+    # Every seeded training outline, in both languages, whether or not an editor's PDF is beside it.
+    assert checked.count("en") == checked.count("fr") == 6, checked

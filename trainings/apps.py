@@ -6,3 +6,9 @@ class TrainingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "trainings"
     verbose_name = _("Trainings")
+
+    def ready(self):
+        from . import outline_pdf
+        from .models import TrainingOutlinePage
+
+        outline_pdf.connect_receivers(TrainingOutlinePage)

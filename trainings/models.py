@@ -3,10 +3,11 @@ from datetime import date, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.template.defaultfilters import date as format_date
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -26,9 +27,11 @@ from pompidou_site.blocks import RICH_TEXT_FEATURES, DocumentBlock
 from pompidou_site.dates import format_day
 from pompidou_site.documents import public_documents
 from pompidou_site.models import BasePage
+from pompidou_site.pdf import blocks_from_rich_text
 from pompidou_site.taxonomy import IN_DEFAULT_LOCALE, in_locale, names_in_locale, synchronized_taxonomy_fields
 
-from .blocks import SessionBlock
+from . import outline_pdf
+from .blocks import SessionBlock, when_text
 from .forms import TrainingFilterForm
 from .ical import calendar_response
 
@@ -322,6 +325,61 @@ class TrainingOutlinePage(RoutablePageMixin, BasePage):
             (gettext("Participants"), self.participants_text),
         ]
         return [(label, text) for label, text in facts if text]
+
+    def objectives_document_blocks(self):
+        """The objectives as a generated document gives them, under their heading (active language)."""
+        if not self.objectives:
+            return []
+        return [{"type": "heading", "level": 2, "text": gettext("Objectives")}, *blocks_from_rich_text(self.objectives)]
+
+    def sessions_document_blocks(self):
+        """The sessions as a generated document gives them: title, when, speakers and description."""
+        if not self.sessions:
+            return []
+        blocks = [{"type": "heading", "level": 2, "text": gettext("Sessions")}]
+        for block in self.sessions:
+            value = block.value
+            blocks.append({"type": "heading", "level": 3, "text": value["title"]})
+            if when := when_text(value):
+                blocks.append({"type": "paragraph", "text": when})
+            if value.get("speakers"):
+                blocks.append({"type": "paragraph", "text": f"{gettext('Speakers:')} {value['speakers']}"})
+            if value.get("description"):
+                blocks.extend(blocks_from_rich_text(value["description"].source))
+        return blocks
+
+    @path("pdf/", name="outline_pdf")
+    def serve_outline_pdf(self, request):
+        """The outline as a PDF generated from the live page, behind the page's own view restrictions."""
+        try:
+            name = outline_pdf.ensure(self)
+        except Exception:
+            outline_pdf.logger.exception("Could not generate the outline PDF of page %s", self.pk)
+            name = None
+        if name is None:
+            response = HttpResponse(
+                gettext("The outline PDF of this page cannot be made just now. Please try again in a few minutes."),
+                status=503,
+                content_type="text/plain; charset=utf-8",
+            )
+            response["Retry-After"] = "120"
+            return response
+        response = FileResponse(
+            default_storage.open(name, "rb"),
+            content_type="application/pdf",
+            filename=outline_pdf.download_name(self),
+        )
+        if self.get_view_restrictions():
+            # Never kept by a shared cache: the next reader may not be allowed to see it.
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Only a live page has a PDF to offer (a preview of a page never published has none).
+        if self.live and self.url:
+            context["generated_outline"] = outline_pdf.link(self, self.url + self.reverse_subpage("outline_pdf"))
+        return context
 
     @classmethod
     def with_outline_documents(cls, trainings):

@@ -419,6 +419,8 @@ SESSION_SAVE_EVERY_REQUEST = True
 # One line per failed sign-in and per lockout (django-axes logs them at WARNING), even when
 # LOG_LEVEL hides warnings from the rest of the site.
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}
+# fpdf2 subsets the PDFs' embedded font with fontTools, which logs a dozen INFO lines per font.
+LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}
 
 # Uploads: every admin upload path (single, multiple, chooser) builds its image form on
 # WAGTAILIMAGES_IMAGE_FORM_BASE (above), which decodes the image fully; documents' content is checked
