@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.search_promotions",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -237,7 +238,12 @@ WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "password_required.html"  # noqa: S105 - a 
 # The sign-in asked for by pages and documents restricted to signed-in users or groups.
 WAGTAIL_FRONTEND_LOGIN_TEMPLATE = "login.html"
 WAGTAILDOCS_PASSWORD_REQUIRED_TEMPLATE = "password_required.html"  # noqa: S105 - a template name
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend, stemming each page and document in its own language and folding
+# accents (PostgreSQL full-text configurations, or Snowball stemmers on SQLite): see
+# pompidou_site/search_backend.py. The site search itself is pompidou_site/search.py.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "pompidou_site.search_backend", "LANGUAGES": {"en": "english", "fr": "french"}}
+}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
