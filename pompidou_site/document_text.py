@@ -85,10 +85,11 @@ def text_of(data, extension):
     return text.replace("\x00", " ")[:MAX_TEXT_LENGTH].strip()
 
 
-def read_text(document):
-    """Set `document.text` from its file, without saving it."""
-    with document.open_file() as file:
-        data = file.read()
+def read_text(document, data=None):
+    """Set `document.text` from its file (or from `data`, the file's content at hand), without saving it."""
+    if data is None:
+        with document.open_file() as file:
+            data = file.read()
     document.text = text_of(data, document.file_extension)
     document.text_source_hash = document.file_hash
 
@@ -114,6 +115,8 @@ def extract_document_text_task(document_id):
 
 
 def queue_text_extraction(sender, instance, raw=False, **kwargs):
+    """On save: queue the reading of a new file. The seed loader reads its own PDFs itself, before
+    saving them (`read_text(document, content)`), so that their text is there as soon as it ends."""
     if raw or not text_is_stale(instance):
         return
     # Queued in the same transaction as the save: the worker sees the task once the document is committed.

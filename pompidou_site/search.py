@@ -21,9 +21,9 @@ Anything a visitor types is answered: unknown or malformed filters are ignored, 
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import lru_cache, reduce
 from operator import or_
 
 from django.conf import settings
@@ -57,6 +57,11 @@ PASSAGE_WORDS = 30
 MAX_SCANNED_CHARACTERS = 200_000
 DOCUMENT_TYPE = "document"
 PHRASE = re.compile(r'"([^"]*)"')
+# Words too common to mark or to rank by (the backend's matching is left as it is).
+STOP_WORDS = {
+    "en": "a an and are as at be by for from in is it of on or the to with",
+    "fr": "à au aux d de des du en est et l la le les ou par pour sur un une dans",
+}
 
 
 @dataclass(frozen=True)
@@ -367,7 +372,7 @@ def _score(title, analysis, query_words, language, weight):
     """Title first (its share of the query's words, and all of them in the query's order), then the
     kind's weight, then how many of the query's words the text has and how often."""
     query_stems = set(query_words)
-    title_stems = stems(title, language)
+    title_stems = [word for word in stems(title, language) if word in query_stems or word not in _stop_stems(language)]
     share = len(query_stems & set(title_stems)) / len(query_stems)
     in_order = _contains_sequence(title_stems, query_words)
     coverage = len((analysis.matched_stems | set(title_stems)) & query_stems) / len(query_stems)
@@ -381,12 +386,25 @@ def _contains_sequence(haystack, needle):
     return any(haystack[index : index + size] == needle for index in range(len(haystack) - size + 1))
 
 
+@lru_cache(maxsize=8)
+def _stop_stems(language):
+    code = (language or settings.LANGUAGE_CODE).split("-")[0]
+    return frozenset(stems(STOP_WORDS.get(code, ""), language))
+
+
+def query_stems_in(query, language):
+    """The stems of the query's words in `language`, in order, without the common words (unless it is only those)."""
+    words = stems(" ".join(query.words), language)
+    meaningful = [word for word in words if word not in _stop_stems(language)]
+    return meaningful or words
+
+
 def rank(objects, query, types):
     """Results for the matched pages and documents, best first."""
     results = []
     for obj in objects:
         language = object_language(obj)
-        query_words = stems(" ".join(query.words), language)
+        query_words = query_stems_in(query, language)
         query_stems = set(query_words)
         if not query_stems:
             continue

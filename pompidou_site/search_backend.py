@@ -25,12 +25,11 @@ from contextlib import contextmanager
 from functools import lru_cache
 
 import snowballstemmer
+from modelsearch.query import And, Not, Or, Phrase, PlainText
 
 from django.conf import settings
 from django.db import connection
 from django.utils import translation
-
-from modelsearch.query import And, Not, Or, Phrase, PlainText
 
 DEFAULT_LANGUAGES = {"en": "english", "fr": "french"}
 CONFIG_PREFIX = "pompidou_"
