@@ -213,7 +213,9 @@ def filtered_pages(filters, locale, types, with_type=True):
         pages = pages.filter(reduce(or_, matching, Q(pk__in=[])))
     year = filters["year"].selected
     if year is not None:
-        matching = [Q(pk__in=kind.in_year(kind.model.objects.all(), year).values("pk")) for kind in types if kind.in_year]
+        matching = [
+            Q(pk__in=kind.in_year(kind.model.objects.all(), year).values("pk")) for kind in types if kind.in_year
+        ]
         pages = pages.filter(reduce(or_, matching, Q(pk__in=[])))
     return pages
 
@@ -245,7 +247,9 @@ def filtered_documents(filters, locale, types, any_language=False):
     if not any_language:
         documents = documents.filter(language__in=[locale.language_code, ""])
     if any(filters[name].selected is not None for name in ("programme", "country", "year")):
-        documents = documents.filter(pk__in=referenced_documents(filtered_pages(filters, locale, types, with_type=False)))
+        documents = documents.filter(
+            pk__in=referenced_documents(filtered_pages(filters, locale, types, with_type=False))
+        )
     return documents
 
 
@@ -493,19 +497,21 @@ def library(documents, locale, types):
             page_ids.add(int(page_id))
     pages = {page.pk: page for page in Page.objects.live().public().filter(pk__in=page_ids).specific()}
     programme_models = tuple(kind.model for kind in types if kind.is_programme)
-    programmes = {page.path: page for page in Page.objects.live().public().type(*programme_models)} if programme_models else {}
+    programmes = (
+        {page.path: page for page in Page.objects.live().public().type(*programme_models)} if programme_models else {}
+    )
     entries = []
     for document in documents:
-        linking = sorted((pages[pk] for pk in pages_of.get(document.pk, []) if pk in pages), key=lambda page: -page.depth)
+        linking = sorted(
+            (pages[pk] for pk in pages_of.get(document.pk, []) if pk in pages), key=lambda page: -page.depth
+        )
         year, programme = "", None
         for page in linking:
             kind = _type_of(type(page), types)
             if not year and kind and kind.year_text:
                 year = kind.year_text(page)
             if programme is None:
-                programme = next(
-                    (programmes[path] for path in programmes if page.path.startswith(path)), None
-                )
+                programme = next((programmes[path] for path in programmes if page.path.startswith(path)), None)
         entries.append(
             LibraryEntry(
                 document=document,
@@ -535,7 +541,12 @@ def promotions(query):
     )
     picks = list(picks)
     localized = {pick.pk: pick.page.localized for pick in picks if pick.page_id}
-    visible = set(Page.objects.live().public().filter(pk__in=[page.pk for page in localized.values()]).values_list("pk", flat=True))
+    visible = set(
+        Page.objects.live()
+        .public()
+        .filter(pk__in=[page.pk for page in localized.values()])
+        .values_list("pk", flat=True)
+    )
     shown = []
     for pick in picks:
         if pick.page_id:
@@ -543,7 +554,13 @@ def promotions(query):
             if page.pk in visible:
                 shown.append({"title": page.specific_deferred.title, "url": page.url, "description": pick.description})
         elif pick.external_link_url:
-            shown.append({"title": pick.external_link_text or pick.external_link_url, "url": pick.external_link_url, "description": pick.description})
+            shown.append(
+                {
+                    "title": pick.external_link_text or pick.external_link_url,
+                    "url": pick.external_link_url,
+                    "description": pick.description,
+                }
+            )
     return shown
 
 
@@ -596,7 +613,9 @@ def search_context(request):
             Result(
                 title=escape(getattr(item, "standalone_title", item.title)),
                 url=item.url,
-                type_label=(_type_of(type(item), types).label if _type_of(type(item), types) else _page_type_label(item)),
+                type_label=(
+                    _type_of(type(item), types).label if _type_of(type(item), types) else _page_type_label(item)
+                ),
                 passage=escape(getattr(item, "listing_text", "")),
                 score=0,
                 page=item,

@@ -29,6 +29,7 @@ from .taxonomy import in_locale
 
 logger = logging.getLogger(__name__)
 
+
 @require_safe
 def search(request):
     """The site search: pages and documents of the visitor's language, with filters (see search.py)."""

@@ -174,7 +174,10 @@ def test_the_passage_that_matched_is_shown_with_the_words_marked(client, site_tr
 
 def test_markup_typed_in_a_page_or_a_query_is_escaped(client, site_tree):
     factories.StandardPageFactory(
-        parent=site_tree.home, title="Evaluation", slug="evaluation", introduction="<script>alert(1)</script> evaluation"
+        parent=site_tree.home,
+        title="Evaluation",
+        slug="evaluation",
+        introduction="<script>alert(1)</script> evaluation",
     )
     html = search(client, q="evaluation").content.decode()
     assert "<script>alert" not in html

@@ -63,7 +63,10 @@ def test_egypte_without_its_accent_finds_the_pages_on_egypt(client, seeded):
 def test_the_document_library_lists_every_seeded_document(client, seeded):
     response = client.get(SEARCH_PATHS["en"], {"type": "document"})
     soup = BeautifulSoup(response.content, "html.parser")
-    rows = {row.find("a").get_text(): [cell.get_text(" ", strip=True) for cell in row.find_all("td")] for row in soup.select("table tbody tr")}
+    rows = {
+        row.find("a").get_text(): [cell.get_text(" ", strip=True) for cell in row.find_all("td")]
+        for row in soup.select("table tbody tr")
+    }
     assert set(rows) == set(get_document_model().objects.values_list("title", flat=True))
     outline = rows["Training outline 2011"]
     assert outline[1] == "PDF"
