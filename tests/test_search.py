@@ -439,3 +439,13 @@ def test_only_the_words_of_a_query_reach_the_backend(typed, words, phrases):
     query = parse_query(typed)
     assert query.words == words
     assert query.phrases == phrases
+
+
+def test_editors_may_promote_search_results(client, site_tree, django_user_model):
+    from django.contrib.auth.models import Group
+
+    editor = django_user_model.objects.create_user("promoter", "promoter@example.org", "a-long-test-password")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    assert editor.has_perm("wagtailsearchpromotions.add_searchpromotion")
+    client.force_login(editor)
+    assert client.get(reverse("wagtailsearchpromotions:add")).status_code == 200
