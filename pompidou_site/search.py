@@ -76,7 +76,9 @@ class SearchType:
     in_year: Callable | None = None  # in_year(queryset, year) -> the pages of that year.
     years: Callable | None = None  # years(queryset) -> the years of those pages.
     year_text: Callable | None = None  # year_text(page) -> "2012", "2011–2014", for the document library.
-    is_programme: bool = False  # Its pages are the choices of the programme filter, with all below them.
+    # Given, its pages are the choices of a filter of this name ("programme"), which keeps a chosen
+    # page and every page below it; the filter and the library's column are labelled with `label`.
+    scope_parameter: str | None = None
     order: int = 0
 
 
@@ -87,6 +89,11 @@ OTHER_PAGE_WEIGHT = 0.5
 
 def search_types():
     return sorted((register() for register in hooks.get_hooks("register_search_type")), key=lambda kind: kind.order)
+
+
+def scope_type(types):
+    """The registered type whose pages scope the search (in this site, the programmes), if any."""
+    return next((kind for kind in types if kind.scope_parameter), None)
 
 
 def _type_of(model, types):
@@ -153,12 +160,8 @@ def build_filters(params, locale, types, request=None):
     A value that is not one of the choices (a typo, a page that is gone, "abc" for a year) counts as
     no choice."""
     visible = _visible_pages(locale)
-    programmes = [
-        page
-        for kind in types
-        if kind.is_programme
-        for page in kind.model.objects.filter(pk__in=visible.values("pk")).order_by("path")
-    ]
+    scope = scope_type(types)
+    scope_pages = list(scope.model.objects.filter(pk__in=visible.values("pk")).order_by("path")) if scope else []
     countries = in_locale(_default_locale_countries(), request)
     by_code = {country.iso_code: country for country in _default_locale_countries()}
     years = set()
@@ -166,30 +169,39 @@ def build_filters(params, locale, types, request=None):
         if kind.years:
             years.update(year for year in kind.years(kind.model.objects.filter(pk__in=visible.values("pk"))) if year)
     type_choices = [(kind.key, kind.label) for kind in types] + [(DOCUMENT_TYPE, _("Document"))]
-
-    def chosen(name, choices, objects):
-        value = params.get(name, "")
-        value = value if isinstance(value, str) else ""
-        if value in dict(choices):
-            return value, objects.get(value)
-        return "", None
-
-    filters = []
-    for name, label, choices, objects in (
-        ("programme", _("Programme"), [(str(page.pk), page.title) for page in programmes], {}),
-        ("country", _("Country"), [(country.iso_code, country.name) for country in countries], by_code),
-        ("type", _("Type"), type_choices, {}),
-        ("year", _("Year"), [(str(year), str(year)) for year in sorted(years, reverse=True)], {}),
-    ):
-        if name == "programme":
-            objects = {str(page.pk): page for page in programmes}
-        elif name == "type":
-            objects = {key: key for key, _label in type_choices}
-        elif name == "year":
-            objects = {value: int(value) for value, _label in choices}
-        value, selected = chosen(name, choices, objects)
-        filters.append(Filter(name=name, label=label, choices=choices, selected=selected, value=value))
-    return {item.name: item for item in filters}
+    options = [
+        # role, query parameter, label, {value: the object it chooses}, [(value, label)] as shown
+        (
+            "scope",
+            scope.scope_parameter if scope else "",
+            scope.label if scope else "",
+            {str(page.pk): page for page in scope_pages},
+            [(str(page.pk), page.title) for page in scope_pages],
+        ),
+        (
+            "country",
+            "country",
+            _("Country"),
+            {country.iso_code: by_code[country.iso_code] for country in countries},
+            [(country.iso_code, country.name) for country in countries],
+        ),
+        ("type", "type", _("Type"), {key: key for key, _label in type_choices}, type_choices),
+        (
+            "year",
+            "year",
+            _("Year"),
+            {str(year): year for year in years},
+            [(str(year), str(year)) for year in sorted(years, reverse=True)],
+        ),
+    ]
+    filters = {}
+    for role, name, label, objects, choices in options:
+        value = params.get(name, "") if name else ""
+        value = value if isinstance(value, str) and value in objects else ""
+        filters[role] = Filter(
+            name=name, label=label, choices=choices, selected=objects.get(value) if value else None, value=value
+        )
+    return filters
 
 
 def filtered_pages(filters, locale, types, with_type=True):
@@ -200,9 +212,9 @@ def filtered_pages(filters, locale, types, with_type=True):
         return pages.none()
     if kind_key:
         pages = pages.type(next(kind.model for kind in types if kind.key == kind_key))
-    programme = filters["programme"].selected
-    if programme is not None:
-        pages = pages.descendant_of(programme, inclusive=True)
+    scope_page = filters["scope"].selected
+    if scope_page is not None:
+        pages = pages.descendant_of(scope_page, inclusive=True)
     country = filters["country"].selected
     if country is not None:
         matching = [
@@ -246,7 +258,7 @@ def filtered_documents(filters, locale, types, any_language=False):
         return documents.none()
     if not any_language:
         documents = documents.filter(language__in=[locale.language_code, ""])
-    if any(filters[name].selected is not None for name in ("programme", "country", "year")):
+    if any(filters[role].selected is not None for role in ("scope", "country", "year")):
         documents = documents.filter(
             pk__in=referenced_documents(filtered_pages(filters, locale, types, with_type=False))
         )
@@ -477,8 +489,8 @@ def find(query, filters, locale, types):
 class LibraryEntry:
     document: object
     language: str
-    year: str
-    programme: Page | None
+    year_text: str
+    scope_page: Page | None
 
 
 def library(documents, locale, types):
@@ -496,28 +508,26 @@ def library(documents, locale, types):
             pages_of.setdefault(int(document_id), []).append(int(page_id))
             page_ids.add(int(page_id))
     pages = {page.pk: page for page in Page.objects.live().public().filter(pk__in=page_ids).specific()}
-    programme_models = tuple(kind.model for kind in types if kind.is_programme)
-    programmes = (
-        {page.path: page for page in Page.objects.live().public().type(*programme_models)} if programme_models else {}
-    )
+    scope = scope_type(types)
+    scope_pages = {page.path: page for page in Page.objects.live().public().type(scope.model)} if scope else {}
     entries = []
     for document in documents:
         linking = sorted(
             (pages[pk] for pk in pages_of.get(document.pk, []) if pk in pages), key=lambda page: -page.depth
         )
-        year, programme = "", None
+        year_text, scope_page = "", None
         for page in linking:
             kind = _type_of(type(page), types)
-            if not year and kind and kind.year_text:
-                year = kind.year_text(page)
-            if programme is None:
-                programme = next((programmes[path] for path in programmes if page.path.startswith(path)), None)
+            if not year_text and kind and kind.year_text:
+                year_text = kind.year_text(page)
+            if scope_page is None:
+                scope_page = next((scope_pages[path] for path in scope_pages if page.path.startswith(path)), None)
         entries.append(
             LibraryEntry(
                 document=document,
                 language=_language_name(document.language),
-                year=year,
-                programme=programme.localized if programme is not None else None,
+                year_text=year_text,
+                scope_page=scope_page.localized if scope_page is not None else None,
             )
         )
     return entries
@@ -604,6 +614,8 @@ def search_context(request):
         page = Paginator(documents, LIBRARY_PER_PAGE).get_page(params.get("page"))
         context["library"] = page
         context["library_entries"] = library(page.object_list, locale, types)
+        scope = scope_type(types)
+        context["scope_label"] = scope.label if scope else ""
     elif filtering:
         pages = filtered_pages(filters, locale, types).order_by("path").specific()
         page = Paginator(pages, RESULTS_PER_PAGE).get_page(params.get("page"))

@@ -63,7 +63,7 @@ def register_programme_search_type():
         in_year=PeriodMixin.in_year,
         years=PeriodMixin.years_of,
         year_text=lambda page: page.period,
-        is_programme=True,
+        scope_parameter="programme",
         order=10,
     )
 
