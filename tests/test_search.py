@@ -346,7 +346,9 @@ def test_the_document_library_lists_every_public_document_with_its_facts(client,
     soup = BeautifulSoup(response.content, "html.parser")
     assert soup.find("h1").get_text() == "Document library"
     rows = {
-        row.find("a").get_text(): [cell.get_text(" ", strip=True) for cell in row.find_all("td")]
+        row.find(class_="document-link__title").get_text(): [
+            cell.get_text(" ", strip=True) for cell in row.find_all("td")
+        ]
         for row in soup.find("table").find("tbody").find_all("tr")
     }
     assert rows["Country report"][1:4] == ["PDF", rows["Country report"][2], "English"]

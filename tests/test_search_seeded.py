@@ -64,7 +64,9 @@ def test_the_document_library_lists_every_seeded_document(client, seeded):
     response = client.get(SEARCH_PATHS["en"], {"type": "document"})
     soup = BeautifulSoup(response.content, "html.parser")
     rows = {
-        row.find("a").get_text(): [cell.get_text(" ", strip=True) for cell in row.find_all("td")]
+        row.find(class_="document-link__title").get_text(): [
+            cell.get_text(" ", strip=True) for cell in row.find_all("td")
+        ]
         for row in soup.select("table tbody tr")
     }
     assert set(rows) == set(get_document_model().objects.values_list("title", flat=True))
