@@ -16,12 +16,13 @@ class PompidouSiteConfig(AppConfig):
         from django.conf import settings
         from django.contrib.auth.signals import user_login_failed
 
-        from . import documents, scheduling
+        from . import document_text, documents, scheduling
         from .log import log_failed_login
         from .taxonomy import connect_receivers
 
         connect_receivers()
         documents.connect_receivers()
+        document_text.connect_receivers()
         user_login_failed.connect(log_failed_login, dispatch_uid="pompidou_site.log_failed_login")
         scheduling.connect_receivers()
         # The footer's website address is a string for translators; wagtail-localize reads every

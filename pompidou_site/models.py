@@ -61,7 +61,19 @@ class CustomDocument(AbstractDocument):
         help_text=_("The language the document is written in. Leave blank if it has no text or several languages."),
     )
 
+    # What the search reads inside the file, filled by the worker (pompidou_site/document_text.py).
+    text = models.TextField(_("text"), blank=True, editable=False)
+    text_source_hash = models.CharField(
+        _("hash of the file the text was read from"), max_length=40, blank=True, editable=False
+    )
+
     admin_form_fields = (*Document.admin_form_fields, "language")
+    search_fields = [
+        *AbstractDocument.search_fields,
+        index.SearchField("text"),
+        index.FilterField("language"),
+        index.FilterField("collection_id"),
+    ]
 
     def clean(self):
         # Imported here: the upload module builds on Wagtail's admin forms, loaded after the models.
@@ -321,6 +333,23 @@ class PeriodMixin(models.Model):
         if end:
             return _("Ended"), str(end)
         return None
+
+    @staticmethod
+    def in_year(queryset, year):
+        """The objects of `queryset` whose period includes `year` (a running one: up to now)."""
+        return queryset.filter(start_year__lte=year).filter(
+            models.Q(end_year__gte=year) | models.Q(end_year__isnull=True, start_year__lte=timezone.now().year)
+        )
+
+    @staticmethod
+    def years_of(queryset):
+        """Every year a period of `queryset` covers, up to this year for those still running."""
+        this_year = timezone.now().year
+        years = set()
+        for start, end in queryset.values_list("start_year", "end_year"):
+            if start:
+                years.update(range(start, (end or max(start, this_year)) + 1))
+        return years
 
     @property
     def period(self):

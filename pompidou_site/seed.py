@@ -38,6 +38,7 @@ from wagtail.log_actions import log
 from wagtail.models import Collection, Locale, ModelLogEntry, Orderable, Page, PageLogEntry, Site, TranslatableMixin
 from wagtail.utils.file import hash_filelike
 
+from .document_text import extract_document_text_task, read_text, text_is_stale
 from .models import Country, FooterText, Partner, SiteSettings
 from .pdf import blocks_from_stream, page_outline, render_outline
 from .taxonomy import in_locale
@@ -279,6 +280,8 @@ class SeedLoader:
                         continue
                     document = document_model(title=title, language=language, collection=collection)
                     self._write_file(document, spec, language, content)
+                    # Read for the search now, not later by the worker: the seeded site is searchable at once.
+                    read_text(document, content)
                     document.full_clean()
                     document.save()
                     self._record(document, seed_key, created=True)
@@ -287,6 +290,9 @@ class SeedLoader:
                     self._restore_file(document, spec, language, kind)
                 else:
                     self.report.record(kind, KEPT, document.title)
+                    if text_is_stale(document):
+                        # Seeded before the search read documents: the worker reads it (derived data, not content).
+                        extract_document_text_task.enqueue(document.pk)
                 self.documents[spec["key"]][language] = document
 
     def _render_document(self, spec, language):

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
 from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
@@ -21,38 +20,20 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from wagtail.models import Locale, Page
-from wagtail.search.utils import parse_query_string
 
 from .middleware import database_unavailable_response, is_database_unavailable
 from .models import Country
+from .search import search_context
 from .sections import country_sections
 from .taxonomy import in_locale
 
 logger = logging.getLogger(__name__)
 
-SEARCH_RESULTS_PER_PAGE = 10
-SEARCH_QUERY_MAX_LENGTH = 200
-
 
 @require_safe
 def search(request):
-    """Full-text search over the live, public pages of the visitor's language."""
-    # NUL bytes cannot be stored in PostgreSQL text; drop them rather than fail.
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:SEARCH_QUERY_MAX_LENGTH]
-    results = None
-    if query:
-        pages = Page.objects.live().public().filter(locale=Locale.get_active()).specific()
-        # Parsed into words and "quoted phrases", never handed raw to the backend: an unbalanced
-        # quote would otherwise be a syntax error in SQLite's full-text search.
-        _filters, parsed_query = parse_query_string(query)
-        paginator = Paginator(pages.search(parsed_query), SEARCH_RESULTS_PER_PAGE)
-        try:
-            results = paginator.page(request.GET.get("page", 1))
-        except PageNotAnInteger:
-            results = paginator.page(1)
-        except EmptyPage:
-            results = paginator.page(paginator.num_pages)
-    return TemplateResponse(request, "pompidou_site/search.html", {"search_query": query, "search_results": results})
+    """The site search: pages and documents of the visitor's language, with filters (see search.py)."""
+    return TemplateResponse(request, "pompidou_site/search.html", search_context(request))
 
 
 def _database_answers():

@@ -78,7 +78,7 @@ def test_search_pagination_never_fails_on_a_bad_page_number(client, many_results
         assert results.number in results.paginator.page_range
     else:
         assert results.number == expected_number
-    assert "Methodology note" in response.content.decode()
+    assert "<mark>Methodology</mark> note" in response.content.decode()
 
 
 def test_countries_index_lists_only_countries_with_pages(client, site_tree):

@@ -3,6 +3,7 @@ from django.utils.translation import ngettext
 
 from wagtail import hooks
 
+from pompidou_site.search import SearchType
 from pompidou_site.sections import CountrySection, HomeSection
 
 from .models import TrainingOutlinePage
@@ -48,5 +49,20 @@ def register_home_page_recent_trainings():
         item_template="trainings/home_training.html",
         list_class="dated-list",
         layout="column",
+        order=30,
+    )
+
+
+@hooks.register("register_search_type")
+def register_training_search_type():
+    return SearchType(
+        key="training-outline",
+        label=TrainingOutlinePage.type_label,
+        model=TrainingOutlinePage,
+        weight=1.5,
+        country_field="country",
+        in_year=lambda trainings, year: trainings.filter(year=year),
+        years=lambda trainings: set(trainings.values_list("year", flat=True)),
+        year_text=lambda page: str(page.year),
         order=30,
     )

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.sitemaps",
     # Sub-addresses of pages: the calendar's and a training's .ics, a programme's feeds.
     "wagtail.contrib.routable_page",
+    "wagtail.contrib.search_promotions",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -239,7 +240,12 @@ WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "password_required.html"  # noqa: S105 - a 
 # The sign-in asked for by pages and documents restricted to signed-in users or groups.
 WAGTAIL_FRONTEND_LOGIN_TEMPLATE = "login.html"
 WAGTAILDOCS_PASSWORD_REQUIRED_TEMPLATE = "password_required.html"  # noqa: S105 - a template name
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend, stemming each page and document in its own language and folding
+# accents (PostgreSQL full-text configurations, or Snowball stemmers on SQLite): see
+# pompidou_site/search_backend.py. The site search itself is pompidou_site/search.py.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "pompidou_site.search_backend", "LANGUAGES": {"en": "english", "fr": "french"}}
+}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True

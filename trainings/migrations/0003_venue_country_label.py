@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pompidou_site', '0009_venue_country_label'),
+        ('pompidou_site', '0012_typographic_help_texts'),
         ('trainings', '0002_editing_comfort'),
     ]
 

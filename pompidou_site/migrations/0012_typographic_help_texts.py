@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pompidou_site', '0008_accessibility_statement_setting'),
+        ('pompidou_site', '0011_search_promotion_permissions'),
         ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
     ]
 
