@@ -219,7 +219,7 @@ class TrainingOutlinePage(RoutablePageMixin, BasePage):
         return separator.join(str(text) for _datetime, text in parts)
 
     @property
-    def years(self):
+    def year_span(self):
         """(first year, last year) the training took place in: (2007, 2008) for seminars over two years."""
         first = self.start_date.year if self.start_date else self.year
         last = self.end_date.year if self.end_date else first
@@ -228,7 +228,7 @@ class TrainingOutlinePage(RoutablePageMixin, BasePage):
     @property
     def years_text(self):
         """ "2012", "2007–2008": the edition a training belongs to, as its programme page files it."""
-        first, last = self.years
+        first, last = self.year_span
         return str(first) if first == last else f"{first}–{last}"
 
     @property
