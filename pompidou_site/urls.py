@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from pompidou_site.accounts.views import TwoFactorDeviceDeleteView, TwoFactorLoginView
 
 from . import download_statistics, views
+from .api import api_router
 from .feeds import LatestUpdatesFeed
 from .sitemaps import BilingualSitemap
 
@@ -22,6 +23,8 @@ urlpatterns = [
     # Wagtail's document view, counting downloads; its own pattern below still names the address.
     re_path(r"^documents/(\d+)/(.*)$", download_statistics.serve_document),
     path("documents/", include(wagtaildocs_urls)),
+    # The open data API, read-only JSON (pompidou_site/api.py).
+    path("api/v2/", api_router.urls),
     path("health/", views.health, name="health"),
     path("health/live/", views.health_live, name="health_live"),
     path("health/ready/", views.health_ready, name="health_ready"),

@@ -1,3 +1,5 @@
+from rest_framework import serializers
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,10 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.documents import get_document_model
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
+from pompidou_site.api import StreamDocumentsField, TaxonomyField, by_country, by_parent, by_year
 from pompidou_site.blocks import RICH_TEXT_FEATURES, DocumentBlock
 from pompidou_site.documents import public_documents
 from pompidou_site.models import BasePage
@@ -150,6 +154,24 @@ class TrainingOutlinePage(BasePage):
     parent_page_types = ["programmes.ProgrammePage"]
     subpage_types = []
 
+    # What the open data API shows (pompidou_site/api.py). The dates as precisely as they are
+    # known, never the invented first day of a month; the stored start and end dates are not shown.
+    api_fields = [
+        APIField("introduction"),
+        APIField("listing_summary"),
+        APIField("year"),
+        APIField("dates", serializer=serializers.DictField(source="iso_dates", read_only=True)),
+        APIField("city"),
+        APIField("country", serializer=TaxonomyField(("iso_code", "name"), many=False)),
+        APIField("organisers", serializer=TaxonomyField(("name", "website", "kind"))),
+        APIField("partners", serializer=TaxonomyField(("name", "website", "kind"))),
+        APIField("audience"),
+        APIField("participants"),
+        APIField("participants_qualifier"),
+        APIField("documents", serializer=StreamDocumentsField(source="outline_documents")),
+    ]
+    api_filters = {"programme": by_parent, "country": by_country("country"), "year": by_year("year")}
+
     class Meta:
         verbose_name = _("training outline page")
 
@@ -183,6 +205,19 @@ class TrainingOutlinePage(BasePage):
             (start.isoformat(), format_date(start, start_format)),
             (end.isoformat(), format_date(end, "j F Y")),
         ], " – "
+
+    @property
+    def iso_dates(self):
+        """The start and end as ISO 8601 dates to the precision known: {"start": "2010-05", "end":
+        None, "precision": "month"}; "2010" for a year, "2010-05-03" for a day. The open data API and
+        the schema.org data give them (partial dates are valid ISO 8601 and schema.org Date text)."""
+        parts, _separator = self._dates()
+        precision = self.date_precision if self.start_date else "year"
+        return {
+            "start": str(parts[0][0]),
+            "end": str(parts[1][0]) if len(parts) > 1 else None,
+            "precision": precision,
+        }
 
     @property
     def dates_html(self):
