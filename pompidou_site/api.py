@@ -385,7 +385,14 @@ class CountriesAPIViewSet(ReadOnlyAPI, BaseAPIViewSet):
     known_query_parameters = BaseAPIViewSet.known_query_parameters | {"locale"}
     body_fields = [*BaseAPIViewSet.body_fields, "name", "iso_code", "region"]
     meta_fields = [*BaseAPIViewSet.meta_fields, "locale", "html_url"]
-    listing_default_fields = [*BaseAPIViewSet.listing_default_fields, "name", "iso_code", "region", "locale", "html_url"]
+    listing_default_fields = [
+        *BaseAPIViewSet.listing_default_fields,
+        "name",
+        "iso_code",
+        "region",
+        "locale",
+        "html_url",
+    ]
     nested_default_fields = [*BaseAPIViewSet.nested_default_fields, "name", "iso_code"]
     name = "countries"
 
