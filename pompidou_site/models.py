@@ -25,6 +25,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 from .blocks import body_blocks
 from .forms import FeedbackFormBuilder
 from .sections import home_sections
+from .structured_data import page_breadcrumbs
 from .taxonomy import alphabetical  # noqa: F401 (the sort key, where names are sorted)
 
 logger = logging.getLogger(__name__)
@@ -420,6 +421,12 @@ class BasePage(Page):
     @property
     def meta_description(self):
         return self.search_description or self.listing_text
+
+    def structured_data(self, request):
+        """The schema.org items (dicts) this page adds to the site's Organization, as JSON-LD: its
+        BreadcrumbList below the home page. Page types add their own (a training's Course)."""
+        breadcrumbs = page_breadcrumbs(self, request)
+        return [breadcrumbs] if breadcrumbs else []
 
 
 BODY_HELP = _("The text of the page: add headings, paragraphs, images, quotes, documents and links with the + button.")

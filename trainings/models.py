@@ -19,6 +19,7 @@ from pompidou_site.api import StreamDocumentsField, TaxonomyField, by_country, b
 from pompidou_site.blocks import RICH_TEXT_FEATURES, DocumentBlock
 from pompidou_site.documents import public_documents
 from pompidou_site.models import BasePage
+from pompidou_site.structured_data import home_page_url, organization_id
 from pompidou_site.taxonomy import IN_DEFAULT_LOCALE, in_locale, names_in_locale, synchronized_taxonomy_fields
 
 from .blocks import SessionBlock
@@ -259,6 +260,47 @@ class TrainingOutlinePage(BasePage):
     def standalone_title(self):
         # "2011 edition — Executive Training for drug policy managers".
         return f"{self.title} — {self.programme.title}"
+
+    def structured_data(self, request):
+        """The page's breadcrumbs, then the training as a schema.org Course with one CourseInstance:
+        its dates as precisely as they are known (a month is "2010-05", never an invented day),
+        place, organisers and audience, in the page's language."""
+        dates = self.iso_dates
+        end = dates["end"] or (dates["start"] if dates["precision"] == "day" else None)
+        instance = {"@type": "CourseInstance", "startDate": dates["start"]}
+        if end:
+            instance["endDate"] = end
+        country = in_locale(self.country, holder=request)[0] if self.country else None
+        if self.city or country:
+            address = {"@type": "PostalAddress"}
+            if self.city:
+                address["addressLocality"] = self.city
+            if country:
+                address["addressCountry"] = country.iso_code
+            instance["location"] = {
+                "@type": "Place",
+                "name": ", ".join(part for part in (self.city, country.name if country else "") if part),
+                "address": address,
+            }
+        organisers = [
+            {"@type": "Organization", "name": partner.name, **({"url": partner.website} if partner.website else {})}
+            for partner in in_locale(self.organisers.all(), holder=request)
+        ]
+        if organisers:
+            instance["organizer"] = organisers
+        course = {
+            "@context": "https://schema.org",
+            "@type": "Course",
+            "name": self.standalone_title,
+            "description": self.meta_description or self.standalone_title,
+            "url": self.get_full_url(request),
+            "inLanguage": self.locale.language_code,
+            "provider": {"@id": organization_id(home_page_url(self, request))},
+            "hasCourseInstance": [instance],
+        }
+        if self.audience:
+            course["audience"] = {"@type": "Audience", "audienceType": self.audience}
+        return [*super().structured_data(request), course]
 
     def document_facts(self):
         """Dates, place, organisers, partners, audience and participants, as the page shows them."""
