@@ -24,11 +24,13 @@ import re
 from rest_framework import serializers
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.renderers import JSONRenderer
+from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import translation
 
 from wagtail.api.v2.filters import FieldsFilter, LocaleFilter
@@ -39,7 +41,7 @@ from wagtail.blocks import StreamValue
 from wagtail.documents import get_document_model
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.fields import StreamField
-from wagtail.models import Locale, Page, get_page_models
+from wagtail.models import Locale, Page, Site, get_page_models
 
 from .accounts.client_ip import client_ip
 from .documents import public_documents
@@ -172,20 +174,37 @@ class StreamDocumentsField(serializers.Field):
         return getattr(instance, self.source)
 
     def to_representation(self, stream):
-        values = [
-            block["value"]
-            for block in (stream.raw_data if isinstance(stream, StreamValue) else [])
-            if isinstance(block.get("value"), dict) and block["value"].get("document")
-        ]
-        ids = [value["document"] for value in values]
-        if not ids:
-            return []
-        documents = public_documents(get_document_model().objects.all()).in_bulk(ids)
+        values = document_values(stream)
+        documents = self.public_documents()
         return [
             document_representation(documents[value["document"]], self.context, value.get("title") or "")
             for value in values
             if value["document"] in documents
         ]
+
+    def public_documents(self):
+        """The public documents of this field on every object of the response, in one query."""
+        cache = self.context.setdefault("public_stream_documents", {})
+        if self.source not in cache:
+            instances = self.root.instance
+            # The page of a listing (a queryset, already fetched), or the one object of a detail.
+            instances = [instances] if isinstance(instances, models.Model) else list(instances)
+            ids = {
+                value["document"] for instance in instances for value in document_values(self.get_attribute(instance))
+            }
+            cache[self.source] = public_documents(get_document_model().objects.all()).in_bulk(ids) if ids else {}
+        return cache[self.source]
+
+
+def document_values(stream):
+    """The values of a stream's blocks that name a document, in order."""
+    if not isinstance(stream, StreamValue):
+        return []
+    return [
+        block["value"]
+        for block in stream.raw_data
+        if isinstance(block.get("value"), dict) and block["value"].get("document")
+    ]
 
 
 # Filter backends
@@ -265,6 +284,10 @@ class APIAnonThrottle(AnonRateThrottle):
     """DRF's throttle for anonymous clients, by the site's client address rule; a cache that fails
     lets the request through (and is logged) rather than answering 500."""
 
+    def get_rate(self):
+        # Read on each request, not once at import as DRF does, so that a settings change holds.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
     def get_ident(self, request):
         return client_ip(request)
 
@@ -299,6 +322,14 @@ class ReadOnlyAPI:
             if name not in shown_otherwise and not isinstance(field, StreamField):
                 names.append(name)
         return names
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Django's LocaleMiddleware answers a 404 outside a language prefix with a redirect to
+        # /en/<same path> when that address exists, which Wagtail's catch-all makes true of any:
+        # an API 404 would become a redirect to an HTML page. The API's own URLconf has no
+        # language prefix, so the JSON 404 stays a 404.
+        request._request.urlconf = __name__
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def check_query_parameters(self, queryset):
         model = queryset.model
@@ -346,10 +377,12 @@ class PublicPagesAPIViewSet(ReadOnlyAPI, PagesAPIViewSet):
 
     filter_backends = [RegisteredFilters, CheckedFieldsFilter, *PagesAPIViewSet.filter_backends[1:]]
     filter_backends[filter_backends.index(LocaleFilter)] = CheckedLocaleFilter
-    known_query_parameters = PagesAPIViewSet.known_query_parameters - {"site"}
 
     def get_base_queryset(self):
-        site_pages = super().get_base_queryset()
+        try:
+            site_pages = super().get_base_queryset()
+        except (Site.DoesNotExist, ValueError):
+            raise BadRequestError(f"site: no site has the address '{self.request.GET['site']}'") from None
         return site_pages.public()
 
     def get_queryset(self):
@@ -407,6 +440,17 @@ class CountriesAPIViewSet(ReadOnlyAPI, BaseAPIViewSet):
         return Country.objects.select_related("locale").order_by("iso_code", "locale__language_code", "id")
 
 
+class PrefetchedTagsField(serializers.Field):
+    """Tag names, read from the listing's prefetch (Wagtail's TagsField asks once per document)."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, tags):
+        return sorted(tag.name for tag in tags.all())
+
+
 class PublicDocumentsAPIViewSet(ReadOnlyAPI, DocumentsAPIViewSet):
     """Documents of the public collections; those of a restricted collection do not exist here."""
 
@@ -419,6 +463,7 @@ class PublicDocumentsAPIViewSet(ReadOnlyAPI, DocumentsAPIViewSet):
     def get_field_serializer_overrides(cls, model):
         overrides = super().get_field_serializer_overrides(model)
         overrides["file_type"] = serializers.CharField(read_only=True)
+        overrides["tags"] = PrefetchedTagsField()
         return overrides
 
     def get_queryset(self):
@@ -429,3 +474,6 @@ api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", PublicPagesAPIViewSet)
 api_router.register_endpoint("countries", CountriesAPIViewSet)
 api_router.register_endpoint("documents", PublicDocumentsAPIViewSet)
+
+# Included by pompidou_site/urls.py; also the URLconf LocaleMiddleware sees for API answers.
+urlpatterns = [path("api/v2/", api_router.urls)]

@@ -11,7 +11,6 @@ from wagtail.documents import urls as wagtaildocs_urls
 from pompidou_site.accounts.views import TwoFactorDeviceDeleteView, TwoFactorLoginView
 
 from . import download_statistics, views
-from .api import api_router
 from .feeds import LatestUpdatesFeed
 from .sitemaps import BilingualSitemap
 
@@ -24,7 +23,7 @@ urlpatterns = [
     re_path(r"^documents/(\d+)/(.*)$", download_statistics.serve_document),
     path("documents/", include(wagtaildocs_urls)),
     # The open data API, read-only JSON (pompidou_site/api.py).
-    path("api/v2/", api_router.urls),
+    path("", include("pompidou_site.api")),
     path("health/", views.health, name="health"),
     path("health/live/", views.health_live, name="health_live"),
     path("health/ready/", views.health_ready, name="health_ready"),
