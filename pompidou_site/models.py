@@ -385,6 +385,10 @@ class BasePage(Page):
     type_label = None
     # A template shown under the page's title on its listing card (given the page as `project`), if any.
     card_badge_template = None
+    # The open data API's filters of this page type: query parameter -> function(queryset, value)
+    # returning the filtered queryset, or raising ValueError for a malformed value (pompidou_site/api.py).
+    # What the API shows of the page is Wagtail's `api_fields`.
+    api_filters = {}
 
     @classmethod
     def listing(cls, *taxonomy_fields):
