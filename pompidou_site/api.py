@@ -33,7 +33,17 @@ from django.db.models import Q
 from django.urls import path, reverse
 from django.utils import translation
 
-from wagtail.api.v2.filters import FieldsFilter, LocaleFilter
+from wagtail.api.v2.filters import (
+    AncestorOfFilter,
+    ChildOfFilter,
+    DescendantOfFilter,
+    FieldsFilter,
+    LocaleFilter,
+    OrderingFilter,
+    SearchFilter,
+    TranslationOfFilter,
+)
+from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError, get_full_url
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
@@ -42,6 +52,9 @@ from wagtail.documents import get_document_model
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.fields import StreamField
 from wagtail.models import Locale, Page, Site, get_page_models
+from wagtail.search.backends import get_search_backend
+from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
+from wagtail.search.utils import parse_query_string
 
 from .accounts.client_ip import client_ip
 from .documents import public_documents
@@ -273,8 +286,42 @@ class CheckedLocaleFilter(LocaleFilter):
             codes = ", ".join(Locale.objects.order_by("language_code").values_list("language_code", flat=True))
             raise BadRequestError(f"locale: '{request.GET['locale']}' is not a language of the site ({codes})")
         if "locale" in request.GET and hasattr(queryset.model, "locale") and not issubclass(queryset.model, Page):
-            return queryset.filter(locale__language_code=request.GET["locale"])
+            return queryset.filter(locale=Locale.objects.get(language_code=request.GET["locale"]))
         return super().filter_queryset(request, queryset, view)
+
+
+class CheckedSearchFilter(SearchFilter):
+    """`?search=`: read as the site's search reads a query (words and "quoted phrases"), so that no
+    character reaches the database's full-text syntax, which refused some with a server error."""
+
+    max_length = 255
+
+    def filter_queryset(self, request, queryset, view):
+        if "search" not in request.GET:
+            return queryset
+        query = request.GET["search"].strip()[: self.max_length]
+        operator = request.GET.get("search_operator") or None
+        if operator not in (None, "and", "or"):
+            raise BadRequestError("search_operator: give 'and' or 'or'")
+        if not query:
+            return queryset
+        _filters, parsed = parse_query_string(query, operator=operator)
+        try:
+            return get_search_backend().search(parsed, queryset, order_by_relevance="order" not in request.GET)
+        except (FilterFieldError, OrderByFieldError) as error:
+            raise BadRequestError(f"search: {error}") from error
+
+
+class CheckedPagination(WagtailPagination):
+    """Wagtail's `limit` and `offset`, with an offset the database can take (a huge one failed)."""
+
+    max_offset = 2**31 - 1
+
+    def paginate_queryset(self, queryset, request, view=None):
+        offset = request.GET.get("offset", "0")
+        if offset.isdigit() and int(offset) > self.max_offset:
+            raise BadRequestError(f"offset cannot be higher than {self.max_offset}")
+        return super().paginate_queryset(queryset, request, view)
 
 
 # Throttling
@@ -306,6 +353,7 @@ class ReadOnlyAPI:
     """What every endpoint shares: JSON only, no sign-in, throttled, GET and HEAD only."""
 
     renderer_classes = [JSONRenderer]
+    pagination_class = CheckedPagination
     authentication_classes = []
     permission_classes = []
     throttle_classes = [APIAnonThrottle]
@@ -330,6 +378,13 @@ class ReadOnlyAPI:
         # language prefix, so the JSON 404 stays a 404.
         request._request.urlconf = __name__
         return super().finalize_response(request, response, *args, **kwargs)
+
+    def filter_queryset(self, queryset):
+        # A NUL cannot be stored or searched for (SQLite's full-text search fails on one).
+        with_nul = sorted(name for name, value in self.request.GET.items() if "\x00" in name + value)
+        if with_nul:
+            raise BadRequestError(f"{', '.join(with_nul)}: null characters are not allowed")
+        return super().filter_queryset(queryset)
 
     def check_query_parameters(self, queryset):
         model = queryset.model
@@ -375,8 +430,17 @@ def related_prefetches(model, field_names):
 class PublicPagesAPIViewSet(ReadOnlyAPI, PagesAPIViewSet):
     """Live pages without a view restriction, whoever asks (a signed-in editor sees no more)."""
 
-    filter_backends = [RegisteredFilters, CheckedFieldsFilter, *PagesAPIViewSet.filter_backends[1:]]
-    filter_backends[filter_backends.index(LocaleFilter)] = CheckedLocaleFilter
+    filter_backends = [
+        RegisteredFilters,
+        CheckedFieldsFilter,
+        ChildOfFilter,
+        AncestorOfFilter,
+        DescendantOfFilter,
+        OrderingFilter,
+        TranslationOfFilter,
+        CheckedLocaleFilter,
+        CheckedSearchFilter,  # Last: search results cannot be filtered further.
+    ]
 
     def get_base_queryset(self):
         try:
@@ -414,7 +478,7 @@ class CountriesAPIViewSet(ReadOnlyAPI, BaseAPIViewSet):
     """The countries, one entry per country and language (`?locale=fr`, `?iso_code=MD`, `?region=`)."""
 
     model = Country
-    filter_backends = [CheckedFieldsFilter, CheckedLocaleFilter]
+    filter_backends = [CheckedFieldsFilter, CheckedLocaleFilter, OrderingFilter, CheckedSearchFilter]
     known_query_parameters = BaseAPIViewSet.known_query_parameters | {"locale"}
     body_fields = [*BaseAPIViewSet.body_fields, "name", "iso_code", "region"]
     meta_fields = [*BaseAPIViewSet.meta_fields, "locale", "html_url"]
@@ -454,7 +518,7 @@ class PrefetchedTagsField(serializers.Field):
 class PublicDocumentsAPIViewSet(ReadOnlyAPI, DocumentsAPIViewSet):
     """Documents of the public collections; those of a restricted collection do not exist here."""
 
-    filter_backends = [CheckedFieldsFilter, *DocumentsAPIViewSet.filter_backends[1:]]
+    filter_backends = [CheckedFieldsFilter, OrderingFilter, CheckedSearchFilter]
     body_fields = [*DocumentsAPIViewSet.body_fields, "language", "file_size", "created_at"]
     meta_fields = [*DocumentsAPIViewSet.meta_fields, "file_type"]
     listing_default_fields = [*DocumentsAPIViewSet.listing_default_fields, "language", "file_type"]

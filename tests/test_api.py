@@ -1,6 +1,8 @@
 """The open data API (/api/v2/): what it shows in each language, its filters, what it never shows,
 and that it stays read-only, throttled and cheap."""
 
+from urllib.parse import urlencode
+
 import pytest
 
 from django.db import connection
@@ -12,6 +14,7 @@ from pompidou_site.models import Country
 
 from . import factories
 from .conftest import translate
+from .test_hostile_input import HOSTILE_STRINGS
 
 pytestmark = pytest.mark.django_db
 
@@ -188,6 +191,13 @@ def test_filter_by_programme(client, site_tree):
     assert get(client, f"{TRAININGS}&programme=99999")["items"] == []
 
 
+def test_search_reads_words_and_phrases(client, site_tree):
+    assert "Drugs in Prisons" in titles(get(client, "/api/v2/pages/?search=prisons&locale=en"))
+    assert titles(get(client, f'{PROGRAMMES}&search="drugs in prisons"&country=MD&locale=en')) == ["Drugs in Prisons"]
+    assert get(client, "/api/v2/pages/?search=%27%22%3Cscript%3E(")["items"] == []
+    assert [item["iso_code"] for item in get(client, "/api/v2/countries/?search=Moldova")["items"]] == ["MD"]
+
+
 def test_filters_combine(client, site_tree):
     url = f"{TRAININGS}&programme={site_tree.programme.pk}&country=MD&year=2012&locale=en"
     assert titles(get(client, url)) == [site_tree.training_outline.title]
@@ -212,6 +222,8 @@ def test_filters_combine(client, site_tree):
         ("/api/v2/pages/?locale=de", "locale: 'de' is not a language of the site"),
         ("/api/v2/countries/?locale=xx", "is not a language of the site"),
         ("/api/v2/pages/?limit=abc", "limit must be a positive integer"),
+        ("/api/v2/pages/?offset=99999999999999999999999", "offset cannot be higher than"),
+        ("/api/v2/pages/?search=prison&search_operator=xor", "search_operator: give 'and' or 'or'"),
         ("/api/v2/pages/?order=nothing", "cannot order by"),
         ("/api/v2/pages/?child_of=abc", "child_of must be a positive integer"),
         ("/api/v2/pages/?fields=nothing", "unknown fields"),
@@ -219,6 +231,7 @@ def test_filters_combine(client, site_tree):
         ("/api/v2/pages/?site=localhost:port", "site: no site has the address"),
         (f"{PROJECTS}&documents=x", "not an operation or a recognised field: documents"),
         ("/api/v2/countries/?iso_code=%00", "null characters"),
+        ("/api/v2/pages/?search=a%00b", "search: null characters are not allowed"),
     ],
 )
 def test_malformed_filters_are_a_400_that_says_why(client, site_tree, query, message):
@@ -469,3 +482,42 @@ def test_listings_do_not_query_once_per_object(client, french_tree, django_asser
     with django_assert_max_num_queries(few):
         response = client.get(url)
     assert response.json()["meta"]["total_count"] >= few_count
+
+
+# Any query string is answered, never a server error
+
+API_PARAMETERS = {
+    "/api/v2/pages/": [
+        "type",
+        "locale",
+        "fields",
+        "order",
+        "search",
+        "search_operator",
+        "limit",
+        "offset",
+        "child_of",
+        "descendant_of",
+        "ancestor_of",
+        "translation_of",
+        "site",
+        "title",
+        "id",
+    ],
+    PROGRAMMES: ["country", "year", "start_year", "fields", "order", "search"],
+    PROJECTS: ["programme", "country", "year", "status"],
+    TRAININGS: ["programme", "country", "year", "city", "participants", "participants_qualifier"],
+    "/api/v2/countries/": ["locale", "iso_code", "region", "name", "order", "search", "fields"],
+    "/api/v2/documents/": ["language", "title", "file_size", "order", "search", "fields", "limit"],
+}
+
+
+@pytest.mark.parametrize("value", HOSTILE_STRINGS)
+def test_no_query_string_gives_the_api_a_server_error(client, site_tree, value):
+    for url, names in API_PARAMETERS.items():
+        for name in names:
+            response = (
+                client.get(url, {name: value}) if "?" not in url else client.get(f"{url}&{urlencode({name: value})}")
+            )
+            assert response.status_code in (200, 400, 404), f"{url} {name}={value!r}: {response.status_code}"
+            assert response["Content-Type"] == "application/json"
