@@ -379,12 +379,13 @@ class ReadOnlyAPI:
         request._request.urlconf = __name__
         return super().finalize_response(request, response, *args, **kwargs)
 
-    def filter_queryset(self, queryset):
-        # A NUL cannot be stored or searched for (SQLite's full-text search fails on one).
-        with_nul = sorted(name for name, value in self.request.GET.items() if "\x00" in name + value)
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # A NUL is in no stored text and cannot be looked for: PostgreSQL refuses it in a query,
+        # SQLite's full-text search fails on it. Checked before anything reads the parameters.
+        with_nul = sorted(name for name, value in request.GET.items() if "\x00" in name + value)
         if with_nul:
             raise BadRequestError(f"{', '.join(with_nul)}: null characters are not allowed")
-        return super().filter_queryset(queryset)
 
     def check_query_parameters(self, queryset):
         model = queryset.model
