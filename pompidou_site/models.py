@@ -26,6 +26,7 @@ from .blocks import body_blocks
 from .documents import public_documents
 from .forms import FeedbackFormBuilder
 from .sections import home_sections
+from .structured_data import page_breadcrumbs
 from .taxonomy import alphabetical  # noqa: F401 (the sort key, where names are sorted)
 
 logger = logging.getLogger(__name__)
@@ -445,6 +446,10 @@ class BasePage(Page):
     type_label = None
     # A template shown under the page's title on its listing card (given the page as `project`), if any.
     card_badge_template = None
+    # The open data API's filters of this page type: query parameter -> function(queryset, value)
+    # returning the filtered queryset, or raising ValueError for a malformed value (pompidou_site/api.py).
+    # What the API shows of the page is Wagtail's `api_fields`.
+    api_filters = {}
 
     @classmethod
     def listing(cls, *taxonomy_fields):
@@ -519,6 +524,12 @@ class BasePage(Page):
     @property
     def meta_description(self):
         return self.search_description or self.listing_text
+
+    def structured_data(self, request):
+        """The schema.org items (dicts) this page adds to the site's Organization, as JSON-LD: its
+        BreadcrumbList below the home page. Page types add their own (a training's Course)."""
+        breadcrumbs = page_breadcrumbs(self, request)
+        return [breadcrumbs] if breadcrumbs else []
 
 
 BODY_HELP = _("The text of the page: add headings, paragraphs, images, quotes, documents and links with the + button.")

@@ -22,6 +22,8 @@ urlpatterns = [
     # Wagtail's document view, counting downloads; its own pattern below still names the address.
     re_path(r"^documents/(\d+)/(.*)$", download_statistics.serve_document),
     path("documents/", include(wagtaildocs_urls)),
+    # The open data API, read-only JSON (pompidou_site/api.py).
+    path("", include("pompidou_site.api")),
     path("health/", views.health, name="health"),
     path("health/live/", views.health_live, name="health_live"),
     path("health/ready/", views.health_ready, name="health_ready"),

@@ -7,14 +7,21 @@ from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.search import index
 
+from pompidou_site.api import StreamDocumentsField, TaxonomyField, by_country, by_parent, by_period_year
 from pompidou_site.blocks import body_blocks, related_blocks
 from pompidou_site.feeds import PageTreeFeed
 from pompidou_site.models import BODY_HELP, BasePage, PeriodMixin
 from pompidou_site.taxonomy import IN_DEFAULT_LOCALE, names_in_locale, of_page, synchronized_taxonomy_fields
+
+# What the open data API shows of programmes and country projects (pompidou_site/api.py).
+COUNTRY_API_FIELD = APIField("countries", serializer=TaxonomyField(("iso_code", "name")))
+PARTNER_API_FIELD = APIField("partners", serializer=TaxonomyField(("name", "website", "kind")))
+PERIOD_API_FIELDS = [APIField("start_year"), APIField("end_year")]
 
 PARTNERS_HELP = _("Tick every partner organisation. Missing one? Add it under Taxonomy › Partners.")
 
@@ -108,6 +115,18 @@ class ProgrammePage(RoutablePageMixin, PeriodMixin, BasePage):
 
     parent_page_types = ["programmes.ProgrammeIndexPage"]
     subpage_types = ["programmes.CountryProjectPage", "trainings.TrainingOutlinePage"]
+
+    api_fields = [
+        APIField("introduction"),
+        APIField("listing_summary"),
+        *PERIOD_API_FIELDS,
+        COUNTRY_API_FIELD,
+        PARTNER_API_FIELD,
+        APIField("contact_name"),
+        APIField("contact_email"),
+        APIField("documents", serializer=StreamDocumentsField(source="related")),
+    ]
+    api_filters = {"country": by_country("countries"), "year": by_period_year}
 
     class Meta:
         verbose_name = _("programme page")
@@ -267,6 +286,17 @@ class CountryProjectPage(PeriodMixin, BasePage):
 
     parent_page_types = ["programmes.ProgrammePage"]
     subpage_types = []
+
+    api_fields = [
+        APIField("introduction"),
+        APIField("listing_summary"),
+        APIField("status"),
+        *PERIOD_API_FIELDS,
+        COUNTRY_API_FIELD,
+        PARTNER_API_FIELD,
+        APIField("documents", serializer=StreamDocumentsField()),
+    ]
+    api_filters = {"programme": by_parent, "country": by_country("countries"), "year": by_period_year}
 
     class Meta:
         verbose_name = _("country project page")

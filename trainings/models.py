@@ -1,6 +1,8 @@
 import calendar
 from datetime import date, timedelta
 
+from rest_framework import serializers
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -17,17 +19,20 @@ from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.documents import get_document_model
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from pompidou_site.api import StreamDocumentsField, TaxonomyField, by_country, by_parent, by_year
 from pompidou_site.blocks import RICH_TEXT_FEATURES, DocumentBlock
 from pompidou_site.dates import format_day
 from pompidou_site.documents import public_documents
 from pompidou_site.models import BasePage
 from pompidou_site.pdf import blocks_from_rich_text
+from pompidou_site.structured_data import home_page_url, organization_id
 from pompidou_site.taxonomy import IN_DEFAULT_LOCALE, in_locale, names_in_locale, synchronized_taxonomy_fields
 
 from . import outline_pdf
@@ -168,6 +173,24 @@ class TrainingOutlinePage(RoutablePageMixin, BasePage):
     parent_page_types = ["programmes.ProgrammePage"]
     subpage_types = []
 
+    # What the open data API shows (pompidou_site/api.py). The dates as precisely as they are
+    # known, never the invented first day of a month; the stored start and end dates are not shown.
+    api_fields = [
+        APIField("introduction"),
+        APIField("listing_summary"),
+        APIField("year"),
+        APIField("dates", serializer=serializers.DictField(source="iso_dates", read_only=True)),
+        APIField("city"),
+        APIField("country", serializer=TaxonomyField(("iso_code", "name"), many=False)),
+        APIField("organisers", serializer=TaxonomyField(("name", "website", "kind"))),
+        APIField("partners", serializer=TaxonomyField(("name", "website", "kind"))),
+        APIField("audience"),
+        APIField("participants"),
+        APIField("participants_qualifier"),
+        APIField("documents", serializer=StreamDocumentsField(source="outline_documents")),
+    ]
+    api_filters = {"programme": by_parent, "country": by_country("country"), "year": by_year("year")}
+
     class Meta:
         verbose_name = _("training outline page")
 
@@ -201,6 +224,19 @@ class TrainingOutlinePage(RoutablePageMixin, BasePage):
             (start.isoformat(), format_day(start, start_format)),
             (end.isoformat(), format_day(end, "j F Y")),
         ], " – "
+
+    @property
+    def iso_dates(self):
+        """The start and end as ISO 8601 dates to the precision known: {"start": "2010-05", "end":
+        None, "precision": "month"}; "2010" for a year, "2010-05-03" for a day. The open data API and
+        the schema.org data give them (partial dates are valid ISO 8601 and schema.org Date text)."""
+        parts, _separator = self._dates()
+        precision = self.date_precision if self.start_date else "year"
+        return {
+            "start": str(parts[0][0]),
+            "end": str(parts[1][0]) if len(parts) > 1 else None,
+            "precision": precision,
+        }
 
     @property
     def dates_html(self):
@@ -313,6 +349,47 @@ class TrainingOutlinePage(RoutablePageMixin, BasePage):
     def standalone_title(self):
         # "2011 edition — Executive Training for drug policy managers".
         return f"{self.title} — {self.programme.title}"
+
+    def structured_data(self, request):
+        """The page's breadcrumbs, then the training as a schema.org Course with one CourseInstance:
+        its dates as precisely as they are known (a month is "2010-05", never an invented day),
+        place, organisers and audience, in the page's language."""
+        dates = self.iso_dates
+        end = dates["end"] or (dates["start"] if dates["precision"] == "day" else None)
+        instance = {"@type": "CourseInstance", "startDate": dates["start"]}
+        if end:
+            instance["endDate"] = end
+        country = in_locale(self.country, holder=request)[0] if self.country else None
+        if self.city or country:
+            address = {"@type": "PostalAddress"}
+            if self.city:
+                address["addressLocality"] = self.city
+            if country:
+                address["addressCountry"] = country.iso_code
+            instance["location"] = {
+                "@type": "Place",
+                "name": ", ".join(part for part in (self.city, country.name if country else "") if part),
+                "address": address,
+            }
+        organisers = [
+            {"@type": "Organization", "name": partner.name, **({"url": partner.website} if partner.website else {})}
+            for partner in in_locale(self.organisers.all(), holder=request)
+        ]
+        if organisers:
+            instance["organizer"] = organisers
+        course = {
+            "@context": "https://schema.org",
+            "@type": "Course",
+            "name": self.standalone_title,
+            "description": self.meta_description or self.standalone_title,
+            "url": self.get_full_url(request),
+            "inLanguage": self.locale.language_code,
+            "provider": {"@id": organization_id(home_page_url(self, request))},
+            "hasCourseInstance": [instance],
+        }
+        if self.audience:
+            course["audience"] = {"@type": "Audience", "audienceType": self.audience}
+        return [*super().structured_data(request), course]
 
     def document_facts(self):
         """Dates, place, organisers, partners, audience and participants, as the page shows them."""

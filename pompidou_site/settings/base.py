@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "rest_framework",
+    "wagtail.api.v2",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -493,3 +495,14 @@ PERMISSIONS_POLICY = {
 # by Django's own cap, stated here; their files by WAGTAILIMAGES/WAGTAILDOCS_MAX_UPLOAD_SIZE.
 ANONYMOUS_MAX_BODY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+
+# The open data API (pompidou_site/api.py, at /api/v2/): read-only JSON, no sign-in, so every
+# client is throttled as anonymous. The throttle counts in the default cache (Redis in production,
+# per process without it); a cache that fails lets requests through. API_ANON_RATE to change it.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
+}
+WAGTAILAPI_LIMIT_MAX = 50
