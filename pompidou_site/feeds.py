@@ -6,6 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Locale, Page, Site
 
+from .page_cache import cached_until_content_changes
+
+
+@cached_until_content_changes
+def _language_home(request):
+    """The home page of the active language, looked up once per change of content."""
+    site = Site.find_for_request(request) or Site.objects.get(is_default_site=True)
+    return site.root_page.get_translation_or_none(Locale.get_active())
+
 
 class LanguageRssFeed(Rss201rev2Feed):
     """RSS that declares its language, so readers know what they subscribe to."""
@@ -24,9 +33,8 @@ class LatestUpdatesFeed(Feed):
     item_count = 20
 
     def get_object(self, request, *args, **kwargs):
-        site = Site.find_for_request(request) or Site.objects.get(is_default_site=True)
         self.request = request
-        home = site.root_page.get_translation_or_none(Locale.get_active())
+        home = _language_home(request)
         if home is None or not home.live:
             raise Http404("This language has no live home page.")
         return home

@@ -26,9 +26,10 @@ class BilingualSitemap(Sitemap):
             .public()
             .select_related("locale")
             .order_by("path")
-            .defer_streamfields()
-            .specific()
         )
+        # Plain pages, not .specific(): Page.get_sitemap_urls() needs only the base fields, and
+        # specific pages would cost a query per page type (and the locale a query per page). A page
+        # type that overrides get_sitemap_urls() would need .specific() back here.
 
     @cached_property
     def _alternates_by_location(self):

@@ -1,6 +1,8 @@
 from django import forms
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Count, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +13,7 @@ from wagtail.search import index
 
 from pompidou_site.blocks import body_blocks, related_blocks
 from pompidou_site.models import BODY_HELP, BasePage, PeriodMixin
+from pompidou_site.pagination import listing_page
 from pompidou_site.taxonomy import IN_DEFAULT_LOCALE, names_in_locale, synchronized_taxonomy_fields
 
 PARTNERS_HELP = _("Tick every partner organisation. Missing one? Add it under Taxonomy › Partners.")
@@ -122,9 +125,21 @@ class ProgrammePage(PeriodMixin, BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["country_projects"] = CountryProjectPage.listing("countries").child_of(self).order_by("path")
         # Referred to by name: programmes and trainings never import each other.
         training_outline_model = apps.get_model("trainings", "TrainingOutlinePage")
+        # Both listings a page at a time (?projects=, ?trainings=), counted in one query.
+        counts = (
+            self.get_children()
+            .live()
+            .public()
+            .aggregate(
+                projects=Count("pk", filter=Q(content_type=ContentType.objects.get_for_model(CountryProjectPage))),
+                trainings=Count("pk", filter=Q(content_type=ContentType.objects.get_for_model(training_outline_model))),
+            )
+        )
+        projects = CountryProjectPage.listing("countries").child_of(self).order_by("path")
+        context["country_projects_page"] = listing_page(request, projects, "projects", counts["projects"])
+        context["country_projects"] = context["country_projects_page"].object_list
         training_outlines = (
             training_outline_model.objects.child_of(self)
             .live()
@@ -133,7 +148,10 @@ class ProgrammePage(PeriodMixin, BasePage):
             .select_related("country")
             .order_by("-year", "-start_date", "path")
         )
-        context["training_outlines"] = training_outline_model.with_outline_documents(training_outlines)
+        context["training_outlines_page"] = listing_page(request, training_outlines, "trainings", counts["trainings"])
+        context["training_outlines"] = training_outline_model.with_outline_documents(
+            context["training_outlines_page"].object_list
+        )
         return context
 
 

@@ -36,8 +36,11 @@ if os.environ.get("REDIS_URL"):
                 "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
                 "IGNORE_EXCEPTIONS": True,
             },
-        }
+        },
     }
+    # The page cache and site-wide fragments in the same Redis, under their own prefix: shared by
+    # every container, so a publish anywhere is seen everywhere at once (pompidou_site/page_cache.py).
+    CACHES[PAGE_CACHE_ALIAS] = {**CACHES["default"], "KEY_PREFIX": "pompidou-pages"}  # noqa: F405
 
 # Cookies with the __Host- prefix: the browser keeps them only if they are Secure, for the whole
 # site (path "/") and without a Domain, so a neighbouring subdomain cannot set or shadow them.
