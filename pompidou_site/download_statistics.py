@@ -53,6 +53,12 @@ def serve_document(request, document_id, document_filename):
     """Wagtail's document view, counting the downloads it serves."""
     response = serve(request, document_id, document_filename)
     document = getattr(request, SERVED_ATTRIBUTE, None)
+    if document is not None and response.status_code in (200, 304) and not response.has_header("Cache-Control"):
+        # Revalidated on every download (the ETag is the file's hash, Last-Modified its date), so a
+        # replaced file is never served stale; a restricted collection's files are never kept by a
+        # shared cache (proxy, CDN).
+        private = document.collection.get_view_restrictions().exists()
+        response["Cache-Control"] = "private, no-cache" if private else "public, no-cache"
     if document is not None and request.method == "GET" and response.status_code == 200:
         try:
             if is_countable(document, request):

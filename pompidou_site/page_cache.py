@@ -45,6 +45,7 @@ HIT_HEADER = "X-Page-Cache"
 CACHEABLE_TYPES = ("text/html", "application/xml", "text/xml", "application/rss+xml", "text/plain")
 # Headers the outer middleware (request log, security, conditional GET) set on each response.
 UNSTORED_HEADERS = {"x-request-id", "set-cookie", "date"}
+CACHED_FILE_FACTS = {"file_size", "file_hash"}
 
 
 def page_cache():
@@ -259,7 +260,12 @@ def _on_save_or_delete(sender, **kwargs):
     if kwargs.get("created") and issubclass(sender, BaseSiteSetting):
         # Created with its defaults by the first page that reads it: what that page showed already.
         return
-    if isinstance(sender, type) and issubclass(sender, _invalidating_models(tuple(settings.PAGE_CACHE_INVALIDATING_MODELS))):
+    if kwargs.get("update_fields") and set(kwargs["update_fields"]) <= CACHED_FILE_FACTS:
+        # A document's size or hash, stored by the page that first showed it: nothing changed.
+        return
+    if isinstance(sender, type) and issubclass(
+        sender, _invalidating_models(tuple(settings.PAGE_CACHE_INVALIDATING_MODELS))
+    ):
         content_changed()
 
 

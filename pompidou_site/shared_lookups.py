@@ -83,7 +83,9 @@ def _prefill_route(request):
 @cached_until_content_changes
 def _restrictions(holder):
     """(path of the restricted page, restriction pk) for every restriction, and whether any page is an alias."""
-    restrictions = [(restriction.page.path, restriction.pk) for restriction in PageViewRestriction.objects.select_related("page")]
+    restrictions = [
+        (restriction.page.path, restriction.pk) for restriction in PageViewRestriction.objects.select_related("page")
+    ]
     return restrictions, Page.objects.filter(alias_of__isnull=False).exists()
 
 
@@ -135,6 +137,11 @@ class SharedLookupsMiddleware:
                 _prefill_route(request)
                 prefilled = hasattr(request, ROUTE_ATTRIBUTE)
         response = self.get_response(request)
-        if not prefilled and request.method == "GET" and response.status_code == 200 and not getattr(request, "is_preview", False):
+        if (
+            not prefilled
+            and request.method == "GET"
+            and response.status_code == 200
+            and not getattr(request, "is_preview", False)
+        ):
             _store_route(request)
         return response

@@ -1,8 +1,6 @@
 from django import forms
 from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Count, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -127,18 +125,9 @@ class ProgrammePage(PeriodMixin, BasePage):
         context = super().get_context(request, *args, **kwargs)
         # Referred to by name: programmes and trainings never import each other.
         training_outline_model = apps.get_model("trainings", "TrainingOutlinePage")
-        # Both listings a page at a time (?projects=, ?trainings=), counted in one query.
-        counts = (
-            self.get_children()
-            .live()
-            .public()
-            .aggregate(
-                projects=Count("pk", filter=Q(content_type=ContentType.objects.get_for_model(CountryProjectPage))),
-                trainings=Count("pk", filter=Q(content_type=ContentType.objects.get_for_model(training_outline_model))),
-            )
-        )
+        # Both listings a page at a time (?projects=, ?trainings=), each in one query with its count.
         projects = CountryProjectPage.listing("countries").child_of(self).order_by("path")
-        context["country_projects_page"] = listing_page(request, projects, "projects", counts["projects"])
+        context["country_projects_page"] = listing_page(request, projects, "projects")
         context["country_projects"] = context["country_projects_page"].object_list
         training_outlines = (
             training_outline_model.objects.child_of(self)
@@ -148,7 +137,7 @@ class ProgrammePage(PeriodMixin, BasePage):
             .select_related("country")
             .order_by("-year", "-start_date", "path")
         )
-        context["training_outlines_page"] = listing_page(request, training_outlines, "trainings", counts["trainings"])
+        context["training_outlines_page"] = listing_page(request, training_outlines, "trainings")
         context["training_outlines"] = training_outline_model.with_outline_documents(
             context["training_outlines_page"].object_list
         )
