@@ -262,7 +262,8 @@ def machine():
 
 def table(report):
     rows = [
-        "| page | queries | CPU ms (uncached) | cached pages/s | × static | p50 / p99 ms | uncached pages/s | × static | p50 / p99 ms |",
+        "| page | queries | CPU ms (uncached) | cached pages/s | × static | p50 / p99 ms "
+        "| uncached pages/s | × static | p50 / p99 ms |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     cached, uncached, process = report["cached"], report["uncached"], report["in_process"]
@@ -276,7 +277,8 @@ def table(report):
             ratio += " (under 0.5)"
         rows.append(
             f"| {name} | {queries} | {p.get('cpu_ms', '')} | {c['rate']:.0f} | {ratio} | {c['p50_ms']} / {c['p99_ms']} "
-            f"| {u.get('rate', 0):.0f} | {u.get('ratio_to_static', 0):.2f} | {u.get('p50_ms', '')} / {u.get('p99_ms', '')} |"
+            f"| {u.get('rate', 0):.0f} | {u.get('ratio_to_static', 0):.2f} "
+            f"| {u.get('p50_ms', '')} / {u.get('p99_ms', '')} |"
         )
     return "\n".join(rows)
 
@@ -288,9 +290,8 @@ def main():
     (OUT / "gunicorn.log").write_text("")
     started = time.monotonic()
     env = environment()
-    log(
-        f"database {env['DATABASE_URL'].split('@')[-1]}, cache {'Redis ' + env['REDIS_URL'] if 'REDIS_URL' in env else 'files (no Redis)'}"
-    )
+    cache = f"Redis {env['REDIS_URL']}" if "REDIS_URL" in env else "files (no Redis)"
+    log(f"database {env['DATABASE_URL'].split('@')[-1]}, cache {cache}")
     log("migrate, seed, collectstatic")
     manage(env, "migrate", "--noinput")
     manage(env, "load_seed_content")
@@ -318,7 +319,8 @@ def main():
     (OUT / "latest.json").write_text(json.dumps(report, indent=2))
     print()
     print(
-        f"{report['date']} on {report['machine']}; {report['database']}, cache in {report['cache']}, {report['workers']} gunicorn workers"
+        f"{report['date']} on {report['machine']}; {report['database']}, "
+        f"cache in {report['cache']}, {report['workers']} gunicorn workers"
     )
     print(report["table"])
     print(f"\nWritten to {OUT / 'latest.json'} in {time.monotonic() - started:.0f} s.")

@@ -74,7 +74,7 @@ QUERY_BUDGET = 8
 
 def add_taxonomy_and_pages(tree, numbers):
     """More countries and partners on the programme, and more of everything listed."""
-    for number in numbers:
+    for _number in numbers:
         country = factories.CountryFactory()
         partner = factories.PartnerFactory()
         tree.programme.countries.add(country)
