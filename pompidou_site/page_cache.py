@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
 from django.db import connection, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.http import HttpResponse
 from django.template import Context
 from django.utils import translation
@@ -52,6 +52,11 @@ def page_cache():
     return caches[settings.PAGE_CACHE_ALIAS]
 
 
+def _generation_key():
+    # Per database: two sites (or a CI run and the next) sharing a Redis never share a generation.
+    return f"{GENERATION_KEY}:{settings.DATABASES['default']['NAME']}"
+
+
 def _new_token():
     # Nanoseconds for Last-Modified and ordering, random bits so that two changes never share one.
     return f"{time.time_ns()}-{secrets.token_hex(4)}"
@@ -66,12 +71,12 @@ def generation(request=None):
     if request is not None and hasattr(request, GENERATION_ATTRIBUTE):
         return getattr(request, GENERATION_ATTRIBUTE)
     cache = page_cache()
-    token = cache.get(GENERATION_KEY)
+    token = cache.get(_generation_key())
     if token is None:
         token = _new_token()
         # add(): of several processes starting a token at once, the first one wins for all.
-        cache.add(GENERATION_KEY, token, None)
-        token = cache.get(GENERATION_KEY) or token
+        cache.add(_generation_key(), token, None)
+        token = cache.get(_generation_key()) or token
     if request is not None:
         setattr(request, GENERATION_ATTRIBUTE, token)
     return token
@@ -90,7 +95,7 @@ def content_changed(**kwargs):
     """
 
     def bump():
-        page_cache().set(GENERATION_KEY, _new_token(), None)
+        page_cache().set(_generation_key(), _new_token(), None)
 
     bump()
     if connection.in_atomic_block:
@@ -269,7 +274,14 @@ def _on_save_or_delete(sender, **kwargs):
         content_changed()
 
 
+def _after_migrate(**kwargs):
+    # A migrated (or flushed, or new) database: nothing cached before it may be served after it.
+    if kwargs.get("app_config") and kwargs["app_config"].name == "pompidou_site":
+        content_changed()
+
+
 def connect_receivers():
+    post_migrate.connect(_after_migrate, dispatch_uid="pompidou_site.page_cache.post_migrate")
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(content_changed, dispatch_uid=f"pompidou_site.page_cache.{signal!r}")
     post_save.connect(_on_save_or_delete, dispatch_uid="pompidou_site.page_cache.post_save")

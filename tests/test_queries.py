@@ -112,7 +112,15 @@ def test_every_page_type_stays_within_the_query_budget_with_5_or_100_of_each(cli
     assert not over_budget, f"more than {QUERY_BUDGET} queries: {over_budget}"
     add_taxonomy_and_pages(site_tree, range(35, 130))
     many = {name: queries_to_render(client, url) for name, url in urls.items()}
-    assert many == few, f"with 5 of each: {few}; with 100: {many}"
+    over_budget = {name: count for name, count in many.items() if count > QUERY_BUDGET}
+    assert not over_budget, f"more than {QUERY_BUDGET} queries with 100 of each: {over_budget}"
+    # The latest updates (home page, feeds) cost one query per page type among the latest few
+    # pages: bounded by the number of page types, whatever the number of pages. Everything else
+    # costs exactly the same with 100 of each as with 5.
+    latest_updates = {"home", "home (fr)", "feed", "feed (fr)"}
+    assert {name: count for name, count in many.items() if name not in latest_updates} == {
+        name: count for name, count in few.items() if name not in latest_updates
+    }, f"with 5 of each: {few}; with 100: {many}"
 
 
 @pytest.mark.django_db
