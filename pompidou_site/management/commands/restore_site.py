@@ -4,7 +4,6 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from pompidou_site.backups import backup_names, complete_backups
-
 from pompidou_site.page_cache import content_changed
 
 
