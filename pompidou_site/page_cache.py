@@ -162,8 +162,9 @@ def cached_until_content_changes(function):
 # ---- Full pages -------------------------------------------------------------------------------
 
 
-def _may_use_cache(request):
-    if not settings.PAGE_CACHE_ENABLED or request.method != "GET":
+def _is_for_anyone(request):
+    """Whether the answer to `request` may be the same for every visitor (and so be cached)."""
+    if request.method != "GET":
         return False
     if settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META:
         return False
@@ -212,24 +213,26 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _may_use_cache(request):
+        if not _is_for_anyone(request):
             return self._personal(request, self.get_response(request))
         try:
             token = generation(request)
             key = _key(request, token, preferred_encoding(request))
         except DisallowedHost:
             return self.get_response(request)
-        stored = page_cache().get(key)
-        if stored is not None:
-            status, headers, content = stored
-            response = HttpResponse(content, status=status)
-            for name, value in headers:
-                response[name] = value
-            response[HIT_HEADER] = "hit"
-            return response
+        if settings.PAGE_CACHE_ENABLED:
+            stored = page_cache().get(key)
+            if stored is not None:
+                status, headers, content = stored
+                response = HttpResponse(content, status=status)
+                for name, value in headers:
+                    response[name] = value
+                response[HIT_HEADER] = "hit"
+                return response
         response = self.get_response(request)
         if not _may_store(request, response):
             return self._personal(request, response)
+        # The same validators and Cache-Control whether the page cache is on or not.
         if not response.has_header("Last-Modified"):
             response["Last-Modified"] = last_modified(token)
         if not response.has_header("ETag"):
@@ -238,9 +241,10 @@ class PageCacheMiddleware:
         if not response.has_header("Cache-Control"):
             patch_cache_control(response, **settings.PAGE_CACHE_CONTROL)
         patch_vary_headers(response, ("Accept-Encoding",))
-        headers = [(name, value) for name, value in response.items() if name.lower() not in UNSTORED_HEADERS]
-        page_cache().set(key, (response.status_code, headers, response.content), _timeout(request))
-        response[HIT_HEADER] = "miss"
+        if settings.PAGE_CACHE_ENABLED:
+            headers = [(name, value) for name, value in response.items() if name.lower() not in UNSTORED_HEADERS]
+            page_cache().set(key, (response.status_code, headers, response.content), _timeout(request))
+            response[HIT_HEADER] = "miss"
         return response
 
     @staticmethod
