@@ -21,7 +21,7 @@ import time
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.exceptions import DisallowedHost
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
@@ -49,7 +49,9 @@ CACHED_FILE_FACTS = {"file_size", "file_hash"}
 
 
 def page_cache():
-    return caches[settings.PAGE_CACHE_ALIAS]
+    """The page cache's alias; the default cache where CACHES has no such alias (a settings override)."""
+    alias = settings.PAGE_CACHE_ALIAS
+    return caches[alias if alias in settings.CACHES else DEFAULT_CACHE_ALIAS]
 
 
 def _generation_key():

@@ -126,7 +126,8 @@ class SharedLookupsMiddleware:
 
     def __call__(self, request):
         prefilled = False
-        if request.method in ("GET", "HEAD") and not request.path.startswith("/admin/"):
+        # Not for the admin, documents and health checks (liveness must touch neither database nor cache).
+        if request.method in ("GET", "HEAD") and not request.path.startswith(tuple(settings.PAGE_CACHE_EXCLUDED_PATHS)):
             site = _site(request, request.get_port())
             request._wagtail_site = site
             if site is not None:
