@@ -6,6 +6,7 @@ Every test runs twice: with the page cache in local memory and in the Redis on t
 
 import os
 import uuid
+from unittest import mock
 
 import pytest
 
@@ -262,3 +263,26 @@ def test_invalidation_never_touches_the_default_cache(client, site_tree, page_ca
     factories.CountryFactory(name="Ukraine", iso_code="UA")
     site_tree.programme.save_revision().publish()
     assert cache.get("a-throttle-counter") == 3
+
+
+@pytest.mark.django_db
+def test_a_change_purges_the_whole_site_from_the_cdn_when_one_is_configured(
+    site_tree, settings, django_capture_on_commit_callbacks
+):
+    settings.WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": "http://127.0.0.1:6081",
+        }
+    }
+    with (
+        mock.patch("wagtail.contrib.frontend_cache.backends.HTTPBackend.purge_batch") as purge_batch,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        site_tree.moldova.name = "Moldova, renamed"
+        site_tree.moldova.save()
+    purged = {url for call in purge_batch.call_args_list for url in call.args[0]}
+    assert any(url.endswith(site_tree.programme.url) for url in purged)
+    assert any(url.endswith(site_tree.programme_fr.url) for url in purged)
+    assert any(url.endswith("/sitemap.xml") for url in purged)
+    assert any(url.endswith("/fr/flux/") for url in purged)
