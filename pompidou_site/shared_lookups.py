@@ -9,6 +9,7 @@ around it (tests/test_queries.py keeps the count at 8 or fewer).
 
 from django.apps import apps
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.db.models import Q
 
 from wagtail.models import Page, PageViewRestriction, Site
@@ -128,15 +129,13 @@ class SharedLookupsMiddleware:
         prefilled = False
         # Not for the admin, documents and health checks (liveness must touch neither database nor cache).
         if request.method in ("GET", "HEAD") and not request.path.startswith(tuple(settings.PAGE_CACHE_EXCLUDED_PATHS)):
-            site = _site(request, request.get_port())
-            request._wagtail_site = site
-            if site is not None:
-                model = apps.get_model("pompidou_site", "SiteSettings")
-                site_settings = _site_settings(request, site.pk)
-                site_settings._request = request
-                setattr(request, model.get_cache_attr_name(), site_settings)
-                _prefill_route(request)
-                prefilled = hasattr(request, ROUTE_ATTRIBUTE)
+            try:
+                prefilled = self._prefill(request)
+            except (OperationalError, InterfaceError):
+                # The database is down: the view will find out, and answer 503 (DatabaseUnavailableMiddleware).
+                for attribute in ("_wagtail_site", ROUTE_ATTRIBUTE):
+                    if hasattr(request, attribute):
+                        delattr(request, attribute)
         response = self.get_response(request)
         if (
             not prefilled
@@ -146,3 +145,16 @@ class SharedLookupsMiddleware:
         ):
             _store_route(request)
         return response
+
+    @staticmethod
+    def _prefill(request):
+        site = _site(request, request.get_port())
+        request._wagtail_site = site
+        if site is None:
+            return False
+        model = apps.get_model("pompidou_site", "SiteSettings")
+        site_settings = _site_settings(request, site.pk)
+        site_settings._request = request
+        setattr(request, model.get_cache_attr_name(), site_settings)
+        _prefill_route(request)
+        return hasattr(request, ROUTE_ATTRIBUTE)
