@@ -18,6 +18,8 @@ from wagtail.url_routing import RouteResult
 from .page_cache import cached_until_content_changes, page_cache
 
 ROUTE_ATTRIBUTE = "_wagtail_route_for_request"
+# The views that render the site's pages: Wagtail's page view, the sitemap and feeds, our own.
+SITE_VIEW_MODULES = ("wagtail.", "django.contrib.syndication", "pompidou_site.", "programmes.", "trainings.")
 
 
 # ---- Site and settings ------------------------------------------------------------------------
@@ -126,25 +128,31 @@ class SharedLookupsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        prefilled = False
-        # Not for the admin, documents and health checks (liveness must touch neither database nor cache).
-        if request.method in ("GET", "HEAD") and not request.path.startswith(tuple(settings.PAGE_CACHE_EXCLUDED_PATHS)):
-            try:
-                prefilled = self._prefill(request)
-            except (OperationalError, InterfaceError):
-                # The database is down: the view will find out, and answer 503 (DatabaseUnavailableMiddleware).
-                for attribute in ("_wagtail_site", ROUTE_ATTRIBUTE):
-                    if hasattr(request, attribute):
-                        delattr(request, attribute)
         response = self.get_response(request)
         if (
-            not prefilled
+            not getattr(request, "_pompidou_route_prefilled", False)
             and request.method == "GET"
             and response.status_code == 200
             and not getattr(request, "is_preview", False)
         ):
             _store_route(request)
         return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """Before the site's own views and Wagtail's (not the admin, documents and health checks:
+        liveness must touch neither the database nor the cache; nor other apps' views)."""
+        if request.method not in ("GET", "HEAD") or request.path.startswith(tuple(settings.PAGE_CACHE_EXCLUDED_PATHS)):
+            return None
+        if not getattr(view_func, "__module__", "").startswith(SITE_VIEW_MODULES):
+            return None
+        try:
+            request._pompidou_route_prefilled = self._prefill(request)
+        except (OperationalError, InterfaceError):
+            # The database is down: the view will find out, and answer 503 (DatabaseUnavailableMiddleware).
+            for attribute in ("_wagtail_site", ROUTE_ATTRIBUTE):
+                if hasattr(request, attribute):
+                    delattr(request, attribute)
+        return None
 
     @staticmethod
     def _prefill(request):
