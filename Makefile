@@ -21,6 +21,7 @@ BASE_URL ?= http://127.0.0.1:$(PORT)
 BIN := $(VENV)/bin
 # Recorded after a successful install: requirements are installed again only when a file is newer.
 REQUIREMENTS_STAMP := $(VENV)/.requirements-installed
+RUNTIME_STAMP := $(VENV)/.runtime-installed
 # PORT goes to the development settings too, which build WAGTAILADMIN_BASE_URL (the site's links) from it.
 MANAGE_DEV := PORT=$(PORT) DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/python manage.py
 
@@ -41,12 +42,21 @@ help: ## List the targets
 .PHONY: venv
 venv: $(REQUIREMENTS_STAMP) ## Create .venv and install requirements-dev.lock with hash checking (again only when a lock changes)
 
+.PHONY: venv-runtime
+venv-runtime: $(RUNTIME_STAMP) ## Create .venv with only what running the site needs (requirements.lock): what `make run` installs first
+
 # What is installed is the lock, every package pinned with its hashes: pip refuses any file whose
 # hash differs. requirements*.txt say what we chose; `make lock` derives the locks from them.
-$(REQUIREMENTS_STAMP): requirements.lock requirements-dev.lock
+# Two steps: the runtime lock first (all that `make run` needs, so a newcomer's first page comes
+# quickly), the test and lint tools on top when a target needs them.
+$(RUNTIME_STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 		|| { echo "Python 3.11 or newer is needed: run make with PYTHON=/path/to/python3.11" >&2; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet --require-hashes --requirement requirements.lock
+	@touch $@
+
+$(REQUIREMENTS_STAMP): $(RUNTIME_STAMP) requirements-dev.lock
 	$(BIN)/python -m pip install --disable-pip-version-check --quiet --require-hashes --requirement requirements-dev.lock
 	@touch $@
 
@@ -76,7 +86,7 @@ lock-check: venv ## Fail if the locks do not match requirements*.txt (run make l
 ## ---- Running locally ------------------------------------------------------------------------
 
 .PHONY: migrate
-migrate: venv ## Apply database migrations (development settings, db.sqlite3 unless DATABASE_URL is set)
+migrate: venv-runtime ## Apply database migrations (development settings, db.sqlite3 unless DATABASE_URL is set)
 	$(MANAGE_DEV) migrate --noinput
 
 .PHONY: seed
@@ -99,6 +109,13 @@ run: seed admin ## Set everything up (venv, migrate, seed, admin), then serve ht
 	trap 'exit 130' INT TERM; \
 	$(MANAGE_DEV) runserver 127.0.0.1:$(PORT)
 
+## ---- Performance ---------------------------------------------------------------------------
+BENCH_DURATION ?= 10s
+
+.PHONY: bench
+bench: venv ## Benchmark: gunicorn + production settings on PostgreSQL (or SQLite), wrk per page type, cached and not; table and .cache/bench/latest.json (BENCH_DURATION=10s)
+	BENCH_DURATION=$(BENCH_DURATION) $(BIN)/python .ci/bench.py
+
 ## ---- Backups ----------------------------------------------------------------------------------
 # The settings module and DATABASE_URL, MEDIA_ROOT and BACKUP_DIR come from the environment, so that
 # the same targets back up the development site or, with production settings, the real one.
@@ -106,11 +123,11 @@ BACKUP_SETTINGS ?= $(DEV_SETTINGS)
 MANAGE_BACKUP := DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-$(BACKUP_SETTINGS)} $(BIN)/python manage.py
 
 .PHONY: backup
-backup: venv ## Back up the database and media together into BACKUP_DIR (default backups/)
+backup: venv-runtime ## Back up the database and media together into BACKUP_DIR (default backups/)
 	$(MANAGE_BACKUP) backup_site
 
 .PHONY: restore
-restore: venv ## Restore the newest backup (or STAMP=...) over the database and media: asks first unless CI
+restore: venv-runtime ## Restore the newest backup (or STAMP=...) over the database and media: asks first unless CI
 	$(MANAGE_BACKUP) restore_site $(if $(STAMP),--stamp $(STAMP)) $(if $(CI),--noinput)
 
 .PHONY: worker

@@ -18,7 +18,9 @@ MAX_DEFAULT_WORKERS = 8
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, MAX_DEFAULT_WORKERS)))
 
 # Threads, so that a slow client downloading a large document through Wagtail's serve view holds
-# one thread rather than a whole worker.
+# one thread rather than a whole worker. Four: rendering is CPU-bound Python (one thread runs at a
+# time under the GIL), so more threads add no throughput, only memory and contention; fewer would
+# let two or three slow downloads stall a worker. Workers: WEB_CONCURRENCY, see above.
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
@@ -28,9 +30,13 @@ graceful_timeout = 30
 keepalive = 5
 
 # Recycle workers now and then so that a slow leak cannot grow without bound; the jitter keeps
-# them from all restarting at once.
-max_requests = 1000
-max_requests_jitter = 100
+# them from all restarting at once. Measured (2 workers, wrk, 2 cores; issue 12 and `make bench`):
+# at 1000, a worker serving static files or cached pages at thousands of requests a second
+# restarted every second or so, which halved the static-file rate and put its p99 near 400 ms. At
+# 50000 a worker restarts about once a minute at full load (days apart at this site's real
+# traffic); see the README's benchmark table for the rates with it. MAX_REQUESTS=0 turns it off.
+max_requests = int(os.environ.get("MAX_REQUESTS", "50000"))
+max_requests_jitter = max_requests // 10
 
 # The heartbeat file in memory rather than on the container's overlay filesystem, where an
 # fchmod can stall a worker long enough to be killed. Gunicorn creates the file with mkstemp.

@@ -16,7 +16,7 @@ class PompidouSiteConfig(AppConfig):
         from django.conf import settings
         from django.contrib.auth.signals import user_login_failed
 
-        from . import document_text, documents, scheduling
+        from . import document_text, documents, page_cache, scheduling, shared_lookups
         from .log import log_failed_login
         from .taxonomy import connect_receivers
 
@@ -25,6 +25,8 @@ class PompidouSiteConfig(AppConfig):
         document_text.connect_receivers()
         user_login_failed.connect(log_failed_login, dispatch_uid="pompidou_site.log_failed_login")
         scheduling.connect_receivers()
+        page_cache.connect_receivers()
+        shared_lookups.install()
         # The footer's website address is a string for translators; wagtail-localize reads every
         # string with Beautiful Soup, which warns that this one looks like an address. It is one.
         warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning, module="wagtail_localize")

@@ -53,9 +53,18 @@ def serve_document(request, document_id, document_filename):
     """Wagtail's document view, counting the downloads it serves."""
     response = serve(request, document_id, document_filename)
     document = getattr(request, SERVED_ATTRIBUTE, None)
-    if document is not None and request.method == "GET" and response.status_code == 200:
+    if document is None:
+        return response
+    # One question for both uses: whether the document's collection is restricted.
+    private = document.collection.get_view_restrictions().exists()
+    if response.status_code in (200, 304) and not response.has_header("Cache-Control"):
+        # Revalidated on every download (the ETag is the file's hash, Last-Modified its date), so a
+        # replaced file is never served stale; a restricted collection's files are never kept by a
+        # shared cache (proxy, CDN).
+        response["Cache-Control"] = "private, no-cache" if private else "public, no-cache"
+    if request.method == "GET" and response.status_code == 200:
         try:
-            if is_countable(document, request):
+            if is_countable(document, request, private):
                 count_download(document, visitor_language(request))
         except Exception:
             # The visitor asked for the file, not for a statistic: never fail the download.
@@ -63,11 +72,11 @@ def serve_document(request, document_id, document_filename):
     return response
 
 
-def is_countable(document, request):
+def is_countable(document, request, private):
     if ROBOT_USER_AGENT.search(request.headers.get("user-agent", "")):
         return False
     # Only public documents: a restricted collection's downloads are the secretariat's own.
-    return not document.collection.get_view_restrictions().exists()
+    return not private
 
 
 def language_codes():

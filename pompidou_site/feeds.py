@@ -12,6 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page, Site
 
 from .models import BasePage
+from .page_cache import cached_until_content_changes
+
+
+@cached_until_content_changes
+def _language_home(request):
+    """The home page of the active language, looked up once per change of content."""
+    site = Site.find_for_request(request) or Site.objects.get(is_default_site=True)
+    return site.root_page.get_translation_or_none(Locale.get_active())
 
 
 class LanguageFeedMixin:
@@ -104,8 +112,7 @@ class LatestUpdatesFeed(PageTreeFeed):
     include_root = False
 
     def get_object(self, request, *args, **kwargs):
-        site = Site.find_for_request(request) or Site.objects.get(is_default_site=True)
-        home = site.root_page.get_translation_or_none(Locale.get_active())
+        home = _language_home(request)
         if home is None or not home.live:
             raise Http404("This language has no live home page.")
         return home

@@ -506,6 +506,13 @@ class BasePage(Page):
             page._parent_page = parents.get(page.path[: -Page.steplen])
         return pages
 
+    def get_view_restrictions(self):
+        """Wagtail's, from the restrictions cached until the content changes (pompidou_site/shared_lookups.py)."""
+        from .shared_lookups import view_restrictions
+
+        restrictions = view_restrictions(self)
+        return super().get_view_restrictions() if restrictions is None else restrictions
+
     @property
     def standalone_title(self):
         """The title as it reads away from its place in the tree: in feeds, search results, the

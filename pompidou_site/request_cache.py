@@ -9,6 +9,8 @@ from django.utils.translation import get_language
 
 from wagtail.models import Locale
 
+from .page_cache import cached_until_content_changes
+
 CACHE_ATTRIBUTE = "_pompidou_request_cache"
 
 
@@ -48,5 +50,10 @@ def cached_per_request(function):
 
 @cached_per_request
 def active_locale(holder):
-    """The locale of the active language, looked up once per request."""
+    """The locale of the active language, looked up once per change of content."""
+    return _active_locale(holder)
+
+
+@cached_until_content_changes
+def _active_locale(holder):
     return Locale.get_active()

@@ -38,15 +38,10 @@ class BilingualSitemap(Sitemap):
         in_any_language = Q()
         for translated_root in root.get_translations(inclusive=True):
             in_any_language |= Q(path__startswith=translated_root.path)
-        return (
-            Page.objects.filter(in_any_language)
-            .live()
-            .public()
-            .select_related("locale")
-            .order_by("path")
-            .defer_streamfields()
-            .specific()
-        )
+        return Page.objects.filter(in_any_language).live().public().select_related("locale").order_by("path")
+        # Plain pages, not .specific(): Page.get_sitemap_urls() needs only the base fields, and
+        # specific pages would cost a query per page type (and the locale a query per page). A page
+        # type that overrides get_sitemap_urls() would need .specific() back here.
 
     @cached_property
     def _alternates_by_location(self):

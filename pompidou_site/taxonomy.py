@@ -28,6 +28,7 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail.models import TranslatableMixin
 from wagtail_localize.fields import SynchronizedField, get_translatable_fields
 
+from .page_cache import cached_until_content_changes
 from .request_cache import active_locale, cached_per_request
 
 # The `limit_choices_to` of a page's country or partner field: only the default locale's are offered.
@@ -49,6 +50,7 @@ def alphabetical(text):
 
 
 @cached_per_request
+@cached_until_content_changes
 def _translations(holder, model, locale_pk):
     return {obj.translation_key: obj for obj in model.objects.filter(locale_id=locale_pk)}
 

@@ -16,6 +16,7 @@ from pompidou_site.api import StreamDocumentsField, TaxonomyField, by_country, b
 from pompidou_site.blocks import body_blocks, related_blocks
 from pompidou_site.feeds import PageTreeFeed
 from pompidou_site.models import BODY_HELP, BasePage, PeriodMixin
+from pompidou_site.pagination import listing_page
 from pompidou_site.taxonomy import IN_DEFAULT_LOCALE, names_in_locale, of_page, synchronized_taxonomy_fields
 
 # What the open data API shows of programmes and country projects (pompidou_site/api.py).
@@ -153,15 +154,17 @@ class ProgrammePage(RoutablePageMixin, PeriodMixin, BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        country_projects = CountryProjectPage.listing("countries").child_of(self).order_by("path")
-        context["country_projects"] = country_projects
+        # Referred to by name: programmes and trainings never import each other.
+        training_outline_model = apps.get_model("trainings", "TrainingOutlinePage")
+        # Both listings a page at a time (?projects=, ?trainings=), each in one query with its count.
+        projects = CountryProjectPage.listing("countries").child_of(self).order_by("path")
+        context["country_projects_page"] = listing_page(request, projects, "projects")
+        context["country_projects"] = country_projects = context["country_projects_page"].object_list
         # The map: the programme's countries and its (live, public) country projects' countries.
         context["map_countries"] = [
             *of_page(self, "countries"),
             *(country for project in country_projects for country in of_page(project, "countries")),
         ]
-        # Referred to by name: programmes and trainings never import each other.
-        training_outline_model = apps.get_model("trainings", "TrainingOutlinePage")
         training_outlines = (
             training_outline_model.objects.child_of(self)
             .live()
@@ -170,7 +173,8 @@ class ProgrammePage(RoutablePageMixin, PeriodMixin, BasePage):
             .select_related("country")
             .order_by("-year", "-start_date", "path")
         )
-        rows = training_outline_model.with_outline_documents(training_outlines)
+        context["training_outlines_page"] = listing_page(request, training_outlines, "trainings")
+        rows = training_outline_model.with_outline_documents(context["training_outlines_page"].object_list)
         context["training_groups"] = self.trainings_by_edition(rows)
         context["related_blocks"] = self.related_not_shown_above(rows)
         return context

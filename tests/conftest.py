@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 import pytest
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import translation
@@ -56,7 +57,8 @@ def restore_database(snapshot):
     # A transactional test's flush made the content types again, under other keys.
     ContentType.objects.clear_cache()
     connection.creation.deserialize_db_from_string(snapshot)
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture
@@ -229,7 +231,8 @@ def seeded(seeded_module, db):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -193,7 +193,8 @@ def test_dates_known_to_the_day_give_the_days(client, programme):
 
 
 def test_views_that_are_not_pages_have_the_tags_and_the_organization(client, seeded):
-    for url, title in [("/en/countries/", "Where we work"), ("/fr/pays/", "Où nous travaillons"), ("/en/search/", "Search")]:
+    views = [("/en/countries/", "Where we work"), ("/fr/pays/", "Où nous travaillons"), ("/en/search/", "Search")]
+    for url, title in views:
         head = head_of(client, url)
         assert head.meta["og:title"] == [title]
         assert head.meta["og:url"] == [f"http://testserver{url}"]

@@ -4,7 +4,9 @@
 environment. Anything secret or host-specific comes from the environment, never from here.
 """
 
+import hashlib
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -88,8 +90,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Performance: 304s from ETag/Last-Modified, then the page cache, then compression (each
+    # encoding is stored already compressed). See pompidou_site/page_cache.py and "Performance" below.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "pompidou_site.page_cache.PageCacheMiddleware",
+    "pompidou_site.http_caching.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # The Wagtail site, its settings and the page's route from the cache (pompidou_site/shared_lookups.py).
+    "pompidou_site.shared_lookups.SharedLookupsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -506,3 +515,53 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
 }
 WAGTAILAPI_LIMIT_MAX = 50
+
+# ---- Performance: the page cache, site-wide fragments, HTTP caching ------------------------------
+# Two cache aliases: "default" holds the sign-in throttles and lockouts (and whatever else the
+# code caches); "pages" holds the full-page cache and the site-wide fragments, so that putting
+# pages out of date never touches the counters (pompidou_site/page_cache.py). Without Redis, the
+# pages live in files under PAGE_CACHE_DIR, which every gunicorn worker of a container and the
+# background worker share: a publish in one process puts every process's copy out of date at once,
+# which per-process local memory cannot do. production.py puts both aliases in Redis when
+# REDIS_URL is set (required for several containers); test.py keeps them in local memory.
+PAGE_CACHE_ALIAS = "pages"
+PAGE_CACHE_DIR = os.environ.get("PAGE_CACHE_DIR") or str(
+    Path(tempfile.gettempdir()) / f"pompidou-page-cache-{hashlib.md5(str(BASE_DIR).encode()).hexdigest()[:8]}"  # noqa: S324
+)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    PAGE_CACHE_ALIAS: {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": PAGE_CACHE_DIR,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
+# PAGE_CACHE=false serves every page afresh (the benchmark's "uncached" run; development's default,
+# so that template edits show at once). The site-wide fragments stay cached either way.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
+# Seconds a cached page or fragment is kept at most. Changes put entries out of date at once; the
+# timeout only bounds how long an entry outlives a change that could not reach the cache (Redis
+# unreachable at the moment of a publish).
+PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "600"))
+# Search results come from the search index, which the worker updates shortly after a publish.
+PAGE_CACHE_TIMEOUTS_BY_VIEW = {"search": 60}
+PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/documents/", "/health/", "/django-admin/"]
+# Saving or deleting one of these (or any page) puts every cached page and fragment out of date.
+# A new snippet, setting or media model that pages show belongs here.
+PAGE_CACHE_INVALIDATING_MODELS = [
+    "pompidou_site.Country",
+    "pompidou_site.Partner",
+    "pompidou_site.FooterText",
+    "pompidou_site.SiteSettings",
+    "pompidou_site.CustomDocument",
+    "pompidou_site.CustomImage",
+    "wagtailcore.PageViewRestriction",
+    "wagtailcore.CollectionViewRestriction",
+    "wagtailcore.Collection",
+    "wagtailcore.Site",
+    "wagtailcore.Locale",
+]
+# Browsers and proxies may keep a public page but must ask each time (a 304 when nothing changed):
+# no visitor sees a page older than the last publish. A CDN that is purged on publish may keep
+# pages longer (FRONTEND_CACHE_MAX_AGE, see production.py).
+PAGE_CACHE_CONTROL = {"public": True, "no_cache": True}

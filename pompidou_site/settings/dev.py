@@ -36,3 +36,6 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL") or f"http://127.
 
 # The development superuser signs in with its password alone, unless WAGTAIL_2FA_REQUIRED=true.
 WAGTAIL_2FA_REQUIRED = env_bool("WAGTAIL_2FA_REQUIRED", False)  # noqa: F405
+# Pages are rendered afresh on each request, so that template edits show at once; PAGE_CACHE=true
+# tries the page cache. The site-wide fragments stay cached (in files shared with the worker).
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", False)  # noqa: F405

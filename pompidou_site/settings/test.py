@@ -51,3 +51,13 @@ WAGTAIL_2FA_REQUIRED = False
 # tests/test_worker.py checks the two-process behaviour with connections of its own.
 if DATABASES["default"].get("ENGINE") == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["OPTIONS"].pop("transaction_mode", None)  # noqa: F405
+# Both caches in this process's memory: each test worker has its own, and conftest empties them
+# between tests. tests/test_page_cache.py runs the page cache against Redis as well.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    PAGE_CACHE_ALIAS: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},  # noqa: F405
+}
+# The page cache is off, so that a test sees what it just changed, whatever it changed it with;
+# tests/test_page_cache.py switches it on (PAGE_CACHE=true runs the whole suite with it). The
+# site-wide fragments stay cached, as in production.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", False)  # noqa: F405

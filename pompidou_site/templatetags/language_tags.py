@@ -8,6 +8,7 @@ from django.utils.translation import get_language, get_language_info
 
 from wagtail.models import Page
 
+from pompidou_site.page_cache import cached_until_content_changes
 from pompidou_site.request_cache import active_locale, cached_per_request
 
 from .navigation_tags import homes_by_language
@@ -27,7 +28,17 @@ def language_versions(context, error_page=False):
     # Templates pass "" or False alike: one cache entry either way.
     error_page = bool(error_page)
     is_page = isinstance(page, Page) and page.pk is not None and not error_page
-    return _language_versions(context, page.pk if is_page else None, error_page)
+    if is_page or error_page:
+        # The same for every request of the page (or error page): computed once per change of content.
+        return _page_language_versions(context, page.pk if is_page else None, error_page)
+    # Other views switch language through their own address, which the request gives.
+    return _language_versions(context, None, error_page)
+
+
+@cached_per_request
+@cached_until_content_changes
+def _page_language_versions(context, page_pk, error_page):
+    return _language_versions(context, page_pk, error_page)
 
 
 @cached_per_request
@@ -81,6 +92,7 @@ def _language_versions(context, page_pk, error_page):
 
 
 @cached_per_request
+@cached_until_content_changes
 def _live_translation(context, translation_key, locale_pk):
     return Page.objects.filter(translation_key=translation_key, locale_id=locale_pk).live().first()
 

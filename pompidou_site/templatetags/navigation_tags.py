@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
 from pompidou_site.models import FooterText, SiteSettings
+from pompidou_site.page_cache import cached_until_content_changes
 from pompidou_site.request_cache import cached_per_request
 
 register = template.Library()
@@ -25,6 +26,7 @@ def site_for(context):
 
 
 @cached_per_request
+@cached_until_content_changes
 def _homes(context):
     site = site_for(context)
     if site is None:
@@ -51,6 +53,7 @@ def language_home(context, language_code=None):
 
 @register.simple_tag(takes_context=True)
 @cached_per_request
+@cached_until_content_changes
 def main_nav_items(context):
     """The live, public pages below the language's home page that editors put in the menu."""
     home = language_home(context)
@@ -80,11 +83,20 @@ def breadcrumb_ancestors(context, page):
     top_depth = home.depth if home else 2
     if page.depth <= top_depth:
         return []
-    return list(Page.objects.ancestor_of(page).filter(depth__gte=top_depth).live().order_by("depth"))
+    return _ancestors(context, page.path, top_depth)
+
+
+@cached_per_request
+@cached_until_content_changes
+def _ancestors(context, path, top_depth):
+    """The live pages above the page at `path`, from depth `top_depth` down (the path says which)."""
+    paths = [path[: depth * Page.steplen] for depth in range(top_depth, len(path) // Page.steplen)]
+    return list(Page.objects.filter(path__in=paths).live().order_by("depth"))
 
 
 @register.simple_tag(takes_context=True)
 @cached_per_request
+@cached_until_content_changes
 def footer_text(context):
     """The footer text of the active locale, else the default locale's (the template marks its language)."""
     texts = {text.locale.language_code: text for text in FooterText.objects.select_related("locale")}
@@ -93,6 +105,7 @@ def footer_text(context):
 
 @register.simple_tag(takes_context=True)
 @cached_per_request
+@cached_until_content_changes
 def accessibility_page(context):
     """The accessibility statement chosen in the site settings, in the active language: its live,
     public translation in that language, or nothing."""
@@ -122,11 +135,11 @@ def page_type_label(page):
 
 
 @register.simple_tag(takes_context=True)
-def page_number_url(context, number):
-    """The current address with `page` set to `number`, keeping the other parameters (such as q)."""
+def page_number_url(context, number, param=None):
+    """The current address with `page` (or `param`) set to `number`, keeping the other parameters (such as q)."""
     request = context["request"]
     params = request.GET.copy()
-    params["page"] = number
+    params[param or "page"] = number
     return f"?{params.urlencode()}"
 
 

@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from pompidou_site.backups import backup_names, complete_backups
+from pompidou_site.page_cache import content_changed
 
 
 class Command(BaseCommand):
@@ -38,4 +39,6 @@ class Command(BaseCommand):
         call_command(
             "mediarestore", "--noinput", "--uncompress", "--replace", "--input-filename", names.media, quiet=quiet
         )
+        # The restored content is not what the page cache holds: every cached page out of date.
+        content_changed()
         self.stdout.write(self.style.SUCCESS(f"Restored backup {stamp}."))

@@ -1,0 +1,175 @@
+"""What every request looks up before rendering a page, answered from the site-wide fragments of
+the page cache (pompidou_site/page_cache.py) instead of the database: the Wagtail site of the host,
+its settings, the page a path routes to, and the view restrictions (private pages).
+
+Each is computed once per change of content, like the menu and the footer, and put out of date by
+the same signals. A page cache miss then costs the queries of the page itself, not of the site
+around it (tests/test_queries.py keeps the count at 8 or fewer).
+"""
+
+import functools
+
+from django.apps import apps
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.db.models import Q
+
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.url_routing import RouteResult
+
+from .page_cache import cached_until_content_changes, page_cache
+
+ROUTE_ATTRIBUTE = "_wagtail_route_for_request"
+
+
+# ---- Site and settings ------------------------------------------------------------------------
+
+
+@cached_until_content_changes
+def _site(request, port):
+    site = Site._find_for_request(request)
+    if site is not None:
+        site.root_page  # noqa: B018 (loaded now, so that the cached copy holds it)
+    return site
+
+
+@cached_until_content_changes
+def _site_settings(request, site_pk):
+    model = apps.get_model("pompidou_site", "SiteSettings")
+    return model.for_site(Site(pk=site_pk))
+
+
+# ---- Routing ----------------------------------------------------------------------------------
+
+
+@cached_until_content_changes
+def _route(request, port, path):
+    """Filled in by the middleware after Wagtail routed `path` itself: (model label, page pk)."""
+    return None
+
+
+def _route_key_args(request):
+    return (request.get_port(), request.path)
+
+
+def _store_route(request):
+    route = getattr(request, ROUTE_ATTRIBUTE, None)
+    if route is None or route.args or route.kwargs:
+        # No page, or a sub-route of a routable page: Wagtail routes it every time.
+        return
+    page = route.page
+    own_path = page.url_path.strip("/").split("/", 1)[1:]  # The path below the root page.
+    if not request.path.strip("/").endswith(own_path[0] if own_path else ""):
+        return
+    # The entry _route() reads: written here, since _route() itself only ever finds it empty.
+    key = _route.key_for(request, *_route_key_args(request))
+    if key is not None:
+        page_cache().set(key, ((page._meta.label, page.pk),), settings.PAGE_CACHE_TIMEOUT)
+
+
+def _prefill_route(request):
+    target = _route(request, *_route_key_args(request))
+    if target is None:
+        return
+    label, pk = target
+    try:
+        page = apps.get_model(label).objects.get(pk=pk)
+    except (LookupError, Page.DoesNotExist):
+        return
+    if page.live:
+        setattr(request, ROUTE_ATTRIBUTE, RouteResult(page))
+
+
+# ---- View restrictions ------------------------------------------------------------------------
+
+
+@cached_until_content_changes
+def _restrictions(holder):
+    """(path of the restricted page, restriction pk) for every restriction, and whether any page is an alias."""
+    restrictions = [
+        (restriction.page.path, restriction.pk) for restriction in PageViewRestriction.objects.select_related("page")
+    ]
+    return restrictions, Page.objects.filter(alias_of__isnull=False).exists()
+
+
+def view_restrictions(page):
+    """The view restrictions on `page` and its ancestors, as Page.get_view_restrictions() gives them,
+    or None where Wagtail's own lookup is needed (aliases, whose source's restrictions count)."""
+    restrictions, any_alias = _restrictions(None)
+    if any_alias:
+        return None
+    ids = [pk for path, pk in restrictions if page.path.startswith(path)]
+    return PageViewRestriction.objects.filter(pk__in=ids) if ids else PageViewRestriction.objects.none()
+
+
+def private_q(queryset):
+    """Wagtail's PageQuerySet.private_q() (the pages in a private section) from the cached restrictions."""
+    q = Q()
+    for path, _pk in _restrictions(None)[0]:
+        q |= Q(path__startswith=path)
+    return q if q else Q(pk__in=[])
+
+
+def install():
+    """Make every `.public()` and `.not_public()` use the cached restrictions (called once, from apps.ready)."""
+    from wagtail.query import PageQuerySet
+
+    PageQuerySet.private_q = private_q
+
+
+# ---- The middleware ---------------------------------------------------------------------------
+
+
+@functools.cache
+def _installed_packages():
+    return frozenset(config.name.split(".")[0] for config in apps.get_app_configs())
+
+
+class SharedLookupsMiddleware:
+    """Gives the request its Wagtail site, site settings and page route from the cache, where Wagtail
+    would query them, and records the route Wagtail found for the next request of the same path."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            not getattr(request, "_pompidou_route_prefilled", False)
+            and request.method == "GET"
+            and response.status_code == 200
+            and not getattr(request, "is_preview", False)
+        ):
+            _store_route(request)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """Before the site's own views and Wagtail's (not the admin, documents and health checks:
+        liveness must touch neither the database nor the cache; nor other apps' views)."""
+        if request.method not in ("GET", "HEAD") or request.path.startswith(tuple(settings.PAGE_CACHE_EXCLUDED_PATHS)):
+            return None
+        # Views of the installed apps (Wagtail's pages, the sitemap, the feeds, the site's own), not
+        # a view defined elsewhere, such as a test's.
+        if getattr(view_func, "__module__", "").split(".")[0] not in _installed_packages():
+            return None
+        try:
+            request._pompidou_route_prefilled = self._prefill(request)
+        except (OperationalError, InterfaceError):
+            # The database is down: the view will find out, and answer 503 (DatabaseUnavailableMiddleware).
+            for attribute in ("_wagtail_site", ROUTE_ATTRIBUTE):
+                if hasattr(request, attribute):
+                    delattr(request, attribute)
+        return None
+
+    @staticmethod
+    def _prefill(request):
+        site = _site(request, request.get_port())
+        request._wagtail_site = site
+        if site is None:
+            return False
+        model = apps.get_model("pompidou_site", "SiteSettings")
+        site_settings = _site_settings(request, site.pk)
+        site_settings._request = request
+        setattr(request, model.get_cache_attr_name(), site_settings)
+        _prefill_route(request)
+        return hasattr(request, ROUTE_ATTRIBUTE)

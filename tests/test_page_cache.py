@@ -1,0 +1,288 @@
+"""The full-page cache: anonymous visitors get the cached page, and never a stale or private one.
+
+Every test runs twice: with the page cache in local memory and in the Redis on this machine
+(TEST_PAGE_CACHE_REDIS_URL, database 8 by default), each run under a key prefix of its own.
+"""
+
+import os
+import uuid
+from unittest import mock
+
+import pytest
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from wagtail.models import PageViewRestriction
+
+from pompidou_site.models import FooterText, SiteSettings
+
+from . import factories
+
+REDIS_URL = os.environ.get("TEST_PAGE_CACHE_REDIS_URL", "redis://127.0.0.1:6379/8")
+UNUSED_REDIS = "redis://127.0.0.1:6390/0"
+HIT = "X-Page-Cache"
+
+
+def redis_alias(url, prefix):
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": prefix,
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.25, "IGNORE_EXCEPTIONS": True},
+    }
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def page_cache_backend(request, settings):
+    """The page cache in local memory, then in Redis (only this test's keys, deleted afterwards)."""
+    settings.PAGE_CACHE_ENABLED = True
+    if request.param == "locmem":
+        yield request.param
+        return
+    settings.CACHES = {
+        **settings.CACHES,
+        settings.PAGE_CACHE_ALIAS: redis_alias(REDIS_URL, f"test-pages-{uuid.uuid4().hex}"),
+    }
+    from django.core.cache import caches
+
+    pages = caches[settings.PAGE_CACHE_ALIAS]
+    pages.set("ping", "pong")
+    assert pages.get("ping") == "pong", f"the Redis at {REDIS_URL} does not answer"
+    yield request.param
+    pages.delete_pattern("*")
+
+
+def get(client, url, **headers):
+    return client.get(url, headers=headers)
+
+
+@pytest.mark.django_db
+def test_an_anonymous_visitor_gets_the_cached_page_without_a_query(client, site_tree, page_cache_backend):
+    url = site_tree.programme.url
+    first = get(client, url)
+    assert first.status_code == 200
+    assert first[HIT] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        second = get(client, url)
+    assert second[HIT] == "hit"
+    assert second.content == first.content
+    assert len(queries) == 0
+    assert "public" in second["Cache-Control"] and "no-cache" in second["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_a_publish_refreshes_the_cached_page_in_both_languages(client, site_tree, page_cache_backend):
+    english, french = site_tree.programme, site_tree.programme_fr
+    assert b'hreflang="en"' in get(client, french.url).content
+    assert "Drugs in Prisons" in get(client, english.url).content.decode()
+    assert get(client, english.url)[HIT] == "hit"
+
+    english.title = "Drugs in Prisons, renewed"
+    english.save_revision().publish()
+    assert "Drugs in Prisons, renewed" in get(client, english.url).content.decode()
+
+    french.title = "Drogues en prison, renouvelé"
+    french.save_revision().publish()
+    assert "Drogues en prison, renouvelé" in get(client, french.url).content.decode()
+
+    # Unpublishing the English page takes it out of the French page's language links at once.
+    english.unpublish()
+    french_page = get(client, french.url)
+    assert french_page[HIT] == "miss"
+    assert f'hreflang="en" href="http://testserver{english.url}"'.encode() not in french_page.content
+    assert get(client, english.url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_moving_and_deleting_a_page_refreshes_the_cached_pages(client, site_tree, page_cache_backend):
+    programme_url = site_tree.programme.url
+    assert site_tree.country_project.title in get(client, programme_url).content.decode()
+    site_tree.country_project.move(site_tree.home, pos="last-child")
+    assert site_tree.country_project.title not in get(client, programme_url).content.decode()
+
+    assert site_tree.planned_project.title in get(client, programme_url).content.decode()
+    planned_url = site_tree.planned_project.url
+    assert get(client, planned_url).status_code == 200
+    site_tree.planned_project.delete()
+    assert site_tree.planned_project.title not in get(client, programme_url).content.decode()
+    assert get(client, planned_url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_editing_a_snippet_refreshes_every_page_that_shows_it(client, site_tree, page_cache_backend):
+    programme_url, home_url = site_tree.programme.url, site_tree.home.url
+    assert "Republic of Moldova" in get(client, programme_url).content.decode()
+    FooterText.objects.create(body="<p>The first footer</p>", locale=site_tree.home.locale)
+    assert "The first footer" in get(client, home_url).content.decode()
+    assert get(client, home_url)[HIT] == "hit"
+
+    site_tree.moldova.name = "Moldova (renamed)"
+    site_tree.moldova.save()
+    assert "Moldova (renamed)" in get(client, programme_url).content.decode()
+
+    footer = FooterText.objects.get()
+    footer.body = "<p>The second footer</p>"
+    footer.save()
+    for url in (home_url, programme_url):
+        page = get(client, url).content.decode()
+        assert "The second footer" in page
+        assert "The first footer" not in page
+
+
+@pytest.mark.django_db
+def test_changing_the_site_settings_refreshes_the_cached_pages(client, site_tree, page_cache_backend):
+    home_url = site_tree.home.url
+    assert "contact@example.org" not in get(client, home_url).content.decode()
+    site_settings = SiteSettings.for_site(site_tree.site)
+    site_settings.contact_email = "contact@example.org"
+    site_settings.save()
+    assert "contact@example.org" in get(client, home_url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_page_made_private_is_never_served_from_the_cache(client, site_tree, page_cache_backend):
+    url = site_tree.standard_page.url
+    assert get(client, url).status_code == 200
+    assert get(client, url)[HIT] == "hit"
+    PageViewRestriction.objects.create(page=site_tree.standard_page, restriction_type=PageViewRestriction.LOGIN)
+    response = get(client, url)
+    assert response.status_code == 302
+    assert "/login/" in response["Location"] or "login" in response["Location"]
+    # Nor its child, covered by the same restriction.
+    assert get(client, site_tree.feedback_form.url).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_private_page_seen_by_an_editor_is_not_cached_for_visitors(client, site_tree, superuser, page_cache_backend):
+    PageViewRestriction.objects.create(page=site_tree.standard_page, restriction_type=PageViewRestriction.LOGIN)
+    editor = client.__class__()
+    editor.force_login(superuser)
+    seen = editor.get(site_tree.standard_page.url)
+    assert seen.status_code == 200
+    assert HIT not in seen
+    assert "private" in seen["Cache-Control"]
+    assert get(client, site_tree.standard_page.url).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_password_protected_page_is_never_cached(client, site_tree, page_cache_backend):
+    PageViewRestriction.objects.create(
+        page=site_tree.standard_page, restriction_type=PageViewRestriction.PASSWORD, password="s3cret-passw0rd"
+    )
+    for _ in range(2):
+        response = get(client, site_tree.standard_page.url)
+        assert HIT not in response
+        assert "private" in response["Cache-Control"]
+        assert b"csrfmiddlewaretoken" in response.content
+        assert site_tree.standard_page.title.encode() not in response.content or b'type="password"' in response.content
+
+
+@pytest.mark.django_db
+def test_a_signed_in_editor_bypasses_the_cache_and_leaves_nothing_in_it(
+    client, site_tree, superuser, page_cache_backend
+):
+    url = site_tree.programme.url
+    editor = client.__class__()
+    editor.force_login(superuser)
+    for _ in range(2):
+        response = editor.get(url)
+        assert response.status_code == 200
+        assert HIT not in response
+        assert "private" in response["Cache-Control"]
+    # What the editor saw (the user bar, their CSRF token) is not what the next visitor gets.
+    visitor = get(client, url)
+    assert visitor[HIT] == "miss"
+    assert b"wagtail-userbar" not in visitor.content
+
+
+@pytest.mark.django_db
+def test_a_form_with_a_csrf_token_is_never_cached(client, site_tree, page_cache_backend):
+    url = site_tree.feedback_form.url
+    first = get(client, url)
+    assert first.status_code == 200
+    assert b"csrfmiddlewaretoken" in first.content
+    second = get(client, url)
+    assert HIT not in second
+    assert "private" in second["Cache-Control"]
+    assert first.content != second.content or first.cookies  # a fresh token each time
+
+
+@pytest.mark.django_db
+def test_errors_and_the_admin_are_never_cached(client, site_tree, superuser, page_cache_backend):
+    for _ in range(2):
+        missing = get(client, "/en/no-such-page/")
+        assert missing.status_code == 404
+        assert HIT not in missing
+    assert HIT not in get(client, "/admin/login/")
+
+
+@pytest.mark.django_db
+def test_the_language_versions_are_cached_apart(client, site_tree, page_cache_backend):
+    english = get(client, site_tree.home.url)
+    french = get(client, site_tree.home_fr.url)
+    assert b'lang="en"' in english.content
+    assert b'lang="fr"' in french.content
+    assert get(client, site_tree.home_fr.url).content == french.content
+
+
+@pytest.mark.django_db
+def test_each_encoding_is_cached_apart(client, site_tree, page_cache_backend):
+    url = site_tree.programme.url
+    plain = get(client, url)
+    brotli_page = get(client, url, accept_encoding="br, gzip")
+    gzip_page = get(client, url, accept_encoding="gzip")
+    assert "Content-Encoding" not in plain
+    assert brotli_page["Content-Encoding"] == "br"
+    assert gzip_page["Content-Encoding"] == "gzip"
+    assert get(client, url, accept_encoding="br")[HIT] == "hit"
+    assert "Accept-Encoding" in plain["Vary"]
+
+
+@pytest.mark.django_db
+def test_the_site_serves_when_the_page_cache_redis_is_down(client, site_tree, settings):
+    settings.PAGE_CACHE_ENABLED = True
+    settings.CACHES = {**settings.CACHES, settings.PAGE_CACHE_ALIAS: redis_alias(UNUSED_REDIS, "down")}
+    for url in (site_tree.home.url, site_tree.programme.url, site_tree.home_fr.url, "/sitemap.xml", "/en/feed/"):
+        for _ in range(2):
+            assert get(client, url).status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_the_page_cache_can_be_switched_off(client, site_tree, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    get(client, site_tree.home.url)
+    assert HIT not in get(client, site_tree.home.url)
+
+
+@pytest.mark.django_db
+def test_invalidation_never_touches_the_default_cache(client, site_tree, page_cache_backend):
+    from django.core.cache import cache
+
+    cache.set("a-throttle-counter", 3, 60)
+    factories.CountryFactory(name="Ukraine", iso_code="UA")
+    site_tree.programme.save_revision().publish()
+    assert cache.get("a-throttle-counter") == 3
+
+
+@pytest.mark.django_db
+def test_a_change_purges_the_whole_site_from_the_cdn_when_one_is_configured(
+    site_tree, settings, django_capture_on_commit_callbacks
+):
+    settings.WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": "http://127.0.0.1:6081",
+        }
+    }
+    with (
+        mock.patch("wagtail.contrib.frontend_cache.backends.HTTPBackend.purge_batch") as purge_batch,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        site_tree.moldova.name = "Moldova, renamed"
+        site_tree.moldova.save()
+    purged = {url for call in purge_batch.call_args_list for url in call.args[0]}
+    assert any(url.endswith(site_tree.programme.url) for url in purged)
+    assert any(url.endswith(site_tree.programme_fr.url) for url in purged)
+    assert any(url.endswith("/sitemap.xml") for url in purged)
+    assert any(url.endswith("/fr/flux/") for url in purged)
