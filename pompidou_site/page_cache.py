@@ -48,10 +48,37 @@ UNSTORED_HEADERS = {"x-request-id", "set-cookie", "date"}
 CACHED_FILE_FACTS = {"file_size", "file_hash"}
 
 
+class FailSoftCache:
+    """A cache whose failures are misses: with Redis down, every page is computed afresh and
+    served, never an error. Reads give the default, writes do nothing, and the log says why."""
+
+    def __init__(self, cache):
+        self._cache = cache
+
+    def _call(self, operation, *args, default=None):
+        try:
+            return getattr(self._cache, operation)(*args)
+        except Exception:
+            logger.warning("The page cache could not %s: serving without it", operation, exc_info=True)
+            return default
+
+    def get(self, key, default=None):
+        return self._call("get", key, default, default=default)
+
+    def set(self, key, value, timeout):
+        self._call("set", key, value, timeout)
+
+    def add(self, key, value, timeout):
+        return self._call("add", key, value, timeout, default=False)
+
+    def __getattr__(self, name):
+        return getattr(self._cache, name)
+
+
 def page_cache():
     """The page cache's alias; the default cache where CACHES has no such alias (a settings override)."""
     alias = settings.PAGE_CACHE_ALIAS
-    return caches[alias if alias in settings.CACHES else DEFAULT_CACHE_ALIAS]
+    return FailSoftCache(caches[alias if alias in settings.CACHES else DEFAULT_CACHE_ALIAS])
 
 
 def _generation_key():

@@ -249,6 +249,28 @@ def test_the_site_serves_when_the_page_cache_redis_is_down(client, site_tree, se
 
 
 @pytest.mark.django_db
+def test_a_page_cache_that_raises_is_a_miss_not_an_error(client, site_tree, settings):
+    """Django's own Redis backend raises when Redis is down (django-redis is told to ignore it):
+    pages are still served, uncached, and a publish still reaches the next visitor."""
+    settings.PAGE_CACHE_ENABLED = True
+    settings.CACHES = {
+        **settings.CACHES,
+        settings.PAGE_CACHE_ALIAS: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": UNUSED_REDIS,
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        },
+    }
+    for url in (site_tree.home.url, site_tree.programme.url, "/sitemap.xml"):
+        response = get(client, url)
+        assert response.status_code == 200, url
+        assert response[HIT] == "miss"
+    site_tree.programme.title = "A programme renamed while Redis is down"
+    site_tree.programme.save_revision().publish()
+    assert b"A programme renamed while Redis is down" in get(client, site_tree.programme.url).content
+
+
+@pytest.mark.django_db
 def test_the_page_cache_can_be_switched_off(client, site_tree, settings):
     settings.PAGE_CACHE_ENABLED = False
     get(client, site_tree.home.url)
