@@ -92,9 +92,11 @@ def typography_problems(html, page_language):
 
 
 def views_of_the_site(language):
-    """The site's pages that are views, not Wagtail pages: the country index, each country, a search."""
+    """The site's pages that are views, not Wagtail pages: the country index, each country, searches
+    (one finding documents, and the document library)."""
     with translation.override(language):
-        urls = [reverse("country_index"), f"{reverse('search')}?q=prison"]
+        search = reverse("search")
+        urls = [reverse("country_index"), f"{search}?q=prison", f"{search}?q=training", f"{search}?type=document"]
         urls += [reverse("country_detail", kwargs={"iso_code": code}) for code in ("MD", "PL", "UA")]
     return urls
 
