@@ -128,7 +128,7 @@ def test_an_approved_pages_document_is_downloaded_and_counted(site, browser):
     visitor = visitor_context.new_page()
     visitor.goto(tree.programme.url)
     visitor.get_by_role("link", name=PROJECT_TITLE).click()
-    expect(visitor.locator("h1")).to_have_text(PROJECT_TITLE)
+    expect(visitor.locator("h1")).to_have_text(f"{PROJECT_TITLE} — {tree.programme.title}")
     visitor.get_by_role("link", name=DOCUMENT_TITLE).click()
 
     # The download is in the moderator's report, counted for the English site it came from.
