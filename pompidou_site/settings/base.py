@@ -526,7 +526,8 @@ WAGTAILAPI_LIMIT_MAX = 50
 # REDIS_URL is set (required for several containers); test.py keeps them in local memory.
 PAGE_CACHE_ALIAS = "pages"
 PAGE_CACHE_DIR = os.environ.get("PAGE_CACHE_DIR") or str(
-    Path(tempfile.gettempdir()) / f"pompidou-page-cache-{hashlib.md5(str(BASE_DIR).encode()).hexdigest()[:8]}"  # noqa: S324
+    Path(tempfile.gettempdir())
+    / f"pompidou-page-cache-{hashlib.md5(str(BASE_DIR).encode(), usedforsecurity=False).hexdigest()[:8]}"
 )
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
