@@ -73,19 +73,16 @@ PUBLIC_QUERY_PARAMETERS = [
         known_at_run_time=(programme_ids, country_codes),
         worst=PAGES,
     ),
-    QueryParameters(
-        paths=("/en/training-calendar/", "/fr/calendrier-des-formations/"),
-        names=("programme", "country", "year"),
-        known_values=YEARS,
-        known_at_run_time=(programme_ids, country_codes),
-        worst=PAGES,
-    ),
-    QueryParameters(
-        paths=("/en/training-calendar/ics/", "/fr/calendrier-des-formations/ics/"),
-        names=("programme", "country", "year"),
-        known_values=YEARS,
-        known_at_run_time=(programme_ids, country_codes),
-        worst=PAGES,
+    # The training calendar and its iCalendar feed, which read the same filters.
+    *(
+        QueryParameters(
+            paths=(f"/en/training-calendar/{route}", f"/fr/calendrier-des-formations/{route}"),
+            names=("programme", "country", "year"),
+            known_values=YEARS,
+            known_at_run_time=(programme_ids, country_codes),
+            worst=PAGES,
+        )
+        for route in ("", "ics/")
     ),
     QueryParameters(
         paths=("/en/programmes/drugs-in-prisons/", "/fr/programmes/drogues-en-prison/"),
