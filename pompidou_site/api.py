@@ -586,16 +586,16 @@ class PublicDocumentsAPIViewSet(ReadOnlyAPI, DocumentsAPIViewSet):
 
     filter_backends = [DocumentFilters, CheckedFieldsFilter, OrderingFilter, CheckedSearchFilter]
 
+    body_fields = [*DocumentsAPIViewSet.body_fields, "language", "file_size", "created_at"]
+    meta_fields = [*DocumentsAPIViewSet.meta_fields, "file_type"]
+    listing_default_fields = [*DocumentsAPIViewSet.listing_default_fields, "language", "file_type"]
+
     @property
     def own_filters(self):
         """The query parameters `DocumentFilters` reads, with what reads each value."""
         scope = scope_type(search_types())
         scoped = {scope.scope_parameter: parse_id} if scope else {}
         return {"language": parse_language, **scoped, "country": parse_country, "year": parse_year}
-
-    body_fields = [*DocumentsAPIViewSet.body_fields, "language", "file_size", "created_at"]
-    meta_fields = [*DocumentsAPIViewSet.meta_fields, "file_type"]
-    listing_default_fields = [*DocumentsAPIViewSet.listing_default_fields, "language", "file_type"]
 
     @classmethod
     def get_field_serializer_overrides(cls, model):
