@@ -4,7 +4,9 @@ Three endpoints (README, "Open data API"):
 
 - `pages/`: live, public pages in both languages (`?type=` to choose a page type, `?locale=`);
 - `countries/`: the Country snippet, in each language;
-- `documents/`: documents of the public collections only.
+- `documents/`: documents of the public collections only (`?language=`, and the search's scope
+  parameter, `?country=`, `?year=`: those linked from the pages these choose, by Wagtail's
+  reference index).
 
 The core knows no page type. A page model says what it shows with Wagtail's `api_fields` and
 what it can be filtered by with `api_filters`, a mapping of query parameter to a function
@@ -27,6 +29,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -59,6 +62,7 @@ from wagtail.search.utils import parse_query_string
 from .accounts.client_ip import client_ip
 from .documents import public_documents
 from .models import Country
+from .search import referenced_documents, scope_type, search_types
 from .taxonomy import in_locale, of_page
 
 logger = logging.getLogger(__name__)
@@ -87,15 +91,20 @@ def parse_id(value):
     return int(value)
 
 
+def parse_country(value):
+    if not ISO_CODE.match(value):
+        raise ValueError(f"'{value}' is not a country code; give two letters of ISO 3166-1, such as MD")
+    return value.upper()
+
+
 def by_country(*fields):
     """`?country=MD`: pages whose `fields` (links to Country) name the country with that ISO code."""
 
     def apply(queryset, value):
-        if not ISO_CODE.match(value):
-            raise ValueError(f"'{value}' is not a country code; give two letters of ISO 3166-1, such as MD")
+        code = parse_country(value)
         condition = Q()
         for field in fields:
-            condition |= Q(**{f"{field}__iso_code": value.upper()})
+            condition |= Q(**{f"{field}__iso_code": code})
         # Pages point at the default locale's countries; one page appears once, whatever it names.
         return queryset.filter(pk__in=queryset.model.objects.filter(condition).values("pk"))
 
@@ -223,8 +232,10 @@ def document_values(stream):
 # Filter backends
 
 
-def registered_filters(model):
-    return getattr(model, "api_filters", {})
+def registered_filters(model, view=None):
+    """The filters of an endpoint: those its view handles itself (`own_filters`), or those its
+    model declares (`api_filters`)."""
+    return getattr(view, "own_filters", None) or getattr(model, "api_filters", {})
 
 
 class RegisteredFilters(BaseFilterBackend):
@@ -245,7 +256,7 @@ class CheckedFieldsFilter(FieldsFilter):
     for a value the field cannot hold (Wagtail converts integers only: a malformed date raised)."""
 
     def filter_queryset(self, request, queryset, view):
-        handled = registered_filters(queryset.model)
+        handled = registered_filters(queryset.model, view)
         for name, value in request.GET.items():
             if name in handled or name == "locale":
                 continue
@@ -389,7 +400,7 @@ class ReadOnlyAPI:
 
     def check_query_parameters(self, queryset):
         model = queryset.model
-        unknown = set(self.request.GET) - set(registered_filters(model))
+        unknown = set(self.request.GET) - set(registered_filters(model, self))
         allowed = set(self.filterable_fields(model)) | self.known_query_parameters
         unknown -= allowed
         if unknown:
@@ -516,13 +527,75 @@ class PrefetchedTagsField(serializers.Field):
         return sorted(tag.name for tag in tags.all())
 
 
+def parse_language(value):
+    codes = [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
+    if value not in codes:
+        raise ValueError(f"'{value}' is not a language of the site ({', '.join(codes)})")
+    return value
+
+
+def pages_by_type_filter(name, value):
+    """The pages of every type that offers the filter `name` (its `api_filters`) which it keeps."""
+    condition = Q(pk__in=[])
+    for model in get_page_models():
+        apply = registered_filters(model).get(name)
+        if apply is not None:
+            condition |= Q(pk__in=apply(model.objects.all(), value).values("pk"))
+    return condition
+
+
+def linking_pages(chosen, scope):
+    """The live, public pages the documents' filters choose together: the scoping page (the search's
+    scope type, in this site a programme, by its id) and the pages below it, the pages that name
+    the country, those of that year, as each page type's own `api_filters` read them."""
+    pages = Page.objects.live().public()
+    if scope is not None and scope.scope_parameter in chosen:
+        page = scope.model.objects.filter(pk=chosen[scope.scope_parameter]).first()
+        if page is None:
+            return pages.none()
+        pages = pages.descendant_of(page, inclusive=True)
+    for name in ("country", "year"):
+        if name in chosen:
+            pages = pages.filter(pages_by_type_filter(name, str(chosen[name])))
+    return pages
+
+
+class DocumentFilters(BaseFilterBackend):
+    """`?language=`, the document's own; the search's scope parameter, `?country=`, `?year=`: the
+    documents that the pages they choose link to (Wagtail's reference index, read as the site's
+    search reads it)."""
+
+    def filter_queryset(self, request, queryset, view):
+        chosen = {}
+        for name, parse in view.own_filters.items():
+            if name in request.GET:
+                try:
+                    chosen[name] = parse(request.GET[name])
+                except ValueError as error:
+                    raise BadRequestError(f"{name}: {error}") from error
+        if "language" in chosen:
+            queryset = queryset.filter(language=chosen.pop("language"))
+        if chosen:
+            pages = linking_pages(chosen, scope_type(search_types()))
+            queryset = queryset.filter(pk__in=referenced_documents(pages))
+        return queryset
+
+
 class PublicDocumentsAPIViewSet(ReadOnlyAPI, DocumentsAPIViewSet):
     """Documents of the public collections; those of a restricted collection do not exist here."""
 
-    filter_backends = [CheckedFieldsFilter, OrderingFilter, CheckedSearchFilter]
+    filter_backends = [DocumentFilters, CheckedFieldsFilter, OrderingFilter, CheckedSearchFilter]
+
     body_fields = [*DocumentsAPIViewSet.body_fields, "language", "file_size", "created_at"]
     meta_fields = [*DocumentsAPIViewSet.meta_fields, "file_type"]
     listing_default_fields = [*DocumentsAPIViewSet.listing_default_fields, "language", "file_type"]
+
+    @property
+    def own_filters(self):
+        """The query parameters `DocumentFilters` reads, with what reads each value."""
+        scope = scope_type(search_types())
+        scoped = {scope.scope_parameter: parse_id} if scope else {}
+        return {"language": parse_language, **scoped, "country": parse_country, "year": parse_year}
 
     @classmethod
     def get_field_serializer_overrides(cls, model):

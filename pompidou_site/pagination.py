@@ -21,9 +21,14 @@ class CountedPaginator(Paginator):
         return self._known_count
 
 
+# Past it, a page's first row would lie beyond what the databases take as an offset (SQLite's
+# integers end at 2**63 - 1): such a number is read as this one, past the end, so the last page.
+MAX_NUMBER = 2**31
+
+
 def _requested_number(request, param):
     try:
-        return max(int(request.GET.get(param, 1)), 1)
+        return min(max(int(request.GET.get(param, 1)), 1), MAX_NUMBER)
     except (TypeError, ValueError):
         return 1
 

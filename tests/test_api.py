@@ -164,6 +164,87 @@ def test_a_pages_documents_are_its_public_ones(client, site_tree, private_collec
 # Filters
 
 
+def doc_titles(client, query):
+    return titles(get(client, f"/api/v2/documents/?{query}"))
+
+
+@pytest.fixture
+def linked_documents(site_tree, private_collection):
+    """A document on the Moldovan project, one on the 2012 training, one on another programme's
+    Romanian project, one private on the Moldovan project, one linked from nowhere."""
+    document = factories.CustomDocumentFactory
+    linked = {
+        "moldova": document(title="Moldova report", language="en"),
+        "training": document(title="Training outline", language="fr"),
+        "lebanon": document(title="MedNET report", language="fr"),
+        "private": document(title="Secretariat minutes", collection=private_collection),
+        "unlinked": document(title="Annual report", language="en"),
+    }
+    project = site_tree.country_project
+    project.documents = [
+        ("document", {"document": linked["moldova"], "title": ""}),
+        ("document", {"document": linked["private"], "title": ""}),
+    ]
+    project.save_revision().publish()
+    training = site_tree.training_outline
+    training.outline_documents = [("document", {"document": linked["training"], "title": ""})]
+    training.save_revision().publish()
+    other = factories.ProgrammePageFactory(parent=site_tree.index, title="MedNET", start_year=2006, end_year=2008)
+    factories.CountryProjectPageFactory(
+        parent=other,
+        countries=[site_tree.romania],
+        documents=[("document", {"document": linked["lebanon"], "title": ""})],
+    )
+    linked["other_programme"] = other
+    return linked
+
+
+def test_documents_by_programme_are_those_linked_below_it(client, site_tree, linked_documents):
+    assert doc_titles(client, f"programme={site_tree.programme.pk}") == ["Moldova report", "Training outline"]
+    assert doc_titles(client, f"programme={linked_documents['other_programme'].pk}") == ["MedNET report"]
+    # A page that is not a programme, or none, chooses nothing.
+    assert doc_titles(client, f"programme={site_tree.country_project.pk}") == []
+    assert doc_titles(client, "programme=99999") == []
+
+
+def test_documents_by_country_and_year_are_those_their_pages_link(client, site_tree, linked_documents):
+    assert doc_titles(client, "country=MD") == ["Moldova report", "Training outline"]
+    assert doc_titles(client, "country=ro") == ["MedNET report"]
+    assert doc_titles(client, "country=ZZ") == []
+    # The training took place in 2012; the MedNET programme ran from 2006 to 2008 (its project has no year).
+    assert doc_titles(client, "year=2012") == ["Training outline"]
+    assert doc_titles(client, "year=2007") == []
+    assert doc_titles(client, "year=1990") == []
+
+
+def test_documents_by_their_language(client, site_tree, linked_documents):
+    assert doc_titles(client, "language=fr") == ["MedNET report", "Training outline"]
+    assert doc_titles(client, "language=en") == ["Annual report", "Moldova report"]
+
+
+def test_document_filters_combine_on_the_same_pages(client, site_tree, linked_documents):
+    programme = site_tree.programme.pk
+    assert doc_titles(client, f"programme={programme}&country=MD&year=2012") == ["Training outline"]
+    assert doc_titles(client, f"programme={programme}&country=MD&language=en") == ["Moldova report"]
+    assert doc_titles(client, f"programme={programme}&country=RO") == []
+    assert doc_titles(client, "country=MD&search=moldova") == ["Moldova report"]
+
+
+def test_document_filters_never_show_a_private_document(client, site_tree, linked_documents):
+    private = linked_documents["private"]
+    for query in (f"programme={site_tree.programme.pk}", "country=MD", "fields=*&country=MD&limit=50"):
+        text = client.get(f"/api/v2/documents/?{query}").content.decode()
+        assert "Secretariat minutes" not in text
+        assert f'"id": {private.pk},' not in text and f'"id":{private.pk},' not in text
+
+
+def test_documents_of_a_draft_or_restricted_page_are_not_chosen_by_its_filters(client, site_tree, linked_documents):
+    project = site_tree.country_project
+    PageViewRestriction.objects.create(page=project, restriction_type=PageViewRestriction.LOGIN)
+    assert doc_titles(client, "country=MD") == ["Training outline"]
+    assert doc_titles(client, f"programme={site_tree.programme.pk}") == ["Training outline"]
+
+
 def test_filter_by_country(client, site_tree):
     assert titles(get(client, f"{PROJECTS}&country=MD")) == [site_tree.country_project.title]
     assert titles(get(client, f"{PROJECTS}&country=ro")) == [site_tree.planned_project.title]
@@ -231,6 +312,13 @@ def test_filters_combine(client, site_tree):
         ("/api/v2/pages/?site=localhost:port", "site: no site has the address"),
         (f"{PROJECTS}&documents=x", "not an operation or a recognised field: documents"),
         ("/api/v2/countries/?iso_code=%00", "null characters"),
+        ("/api/v2/documents/?programme=abc", "programme: 'abc' is not a page id"),
+        ("/api/v2/documents/?country=Moldova", "country: 'Moldova' is not a country code"),
+        ("/api/v2/documents/?year=twenty", "year: 'twenty' is not a year"),
+        ("/api/v2/documents/?year=3000", "out of range"),
+        ("/api/v2/documents/?language=de", "language: 'de' is not a language of the site (en, fr)"),
+        ("/api/v2/documents/?language=", "language: '' is not a language of the site"),
+        ("/api/v2/documents/?region=europe", "not an operation or a recognised field: region"),
         ("/api/v2/pages/?search=a%00b", "search: null characters are not allowed"),
     ],
 )
@@ -470,6 +558,7 @@ def count_queries(client, url):
         f"{TRAININGS}&fields=*&limit=50",
         f"{TRAININGS}&fields=*&country=MD&year=1990&limit=50",
         "/api/v2/documents/?fields=*&limit=50",
+        "/api/v2/documents/?fields=*&country=RO&year=2015&language=en&limit=50",
         "/api/v2/countries/?fields=*&limit=50",
     ],
 )
@@ -508,7 +597,18 @@ API_PARAMETERS = {
     PROJECTS: ["programme", "country", "year", "status"],
     TRAININGS: ["programme", "country", "year", "city", "participants", "participants_qualifier"],
     "/api/v2/countries/": ["locale", "iso_code", "region", "name", "order", "search", "fields"],
-    "/api/v2/documents/": ["language", "title", "file_size", "order", "search", "fields", "limit"],
+    "/api/v2/documents/": [
+        "language",
+        "programme",
+        "country",
+        "year",
+        "title",
+        "file_size",
+        "order",
+        "search",
+        "fields",
+        "limit",
+    ],
 }
 
 

@@ -242,6 +242,8 @@ def discover_pages():
         with translation.override(language):
             found += [
                 SitePage(f"{reverse('search')}?q={SEARCH_TERMS[language]}", language),
+                # The document library: every public document, with its filters.
+                SitePage(f"{reverse('search')}?type=document", language),
                 SitePage(reverse("country_index"), language),
                 SitePage(reverse("country_detail", kwargs={"iso_code": country.iso_code}), language),
                 SitePage(f"/{language}/{NOT_FOUND_SLUG}/", language, expected_status=404),
