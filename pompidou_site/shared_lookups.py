@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.db.models import Q
 
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
 
@@ -54,8 +55,8 @@ def _route_key_args(request):
 
 def _store_route(request):
     route = getattr(request, ROUTE_ATTRIBUTE, None)
-    if route is None or route.args or route.kwargs:
-        # No page, or a sub-route of a routable page: Wagtail routes it every time.
+    if route is None or route.kwargs or (route.args and not _is_own_route(request, route)):
+        # No page, or a sub-route of a routable page (its feeds): Wagtail routes it every time.
         return
     page = route.page
     own_path = page.url_path.strip("/").split("/", 1)[1:]  # The path below the root page.
@@ -67,6 +68,14 @@ def _store_route(request):
         page_cache().set(key, ((page._meta.label, page.pk),), settings.PAGE_CACHE_TIMEOUT)
 
 
+def _is_own_route(request, route):
+    """Whether a routable page's route is its own address (its index route), not a sub-route."""
+    if not isinstance(route.page, RoutablePageMixin):
+        return False
+    view, _args, _kwargs = route.args
+    return view == route.page.resolve_subpage("/")[0]
+
+
 def _prefill_route(request):
     target = _route(request, *_route_key_args(request))
     if target is None:
@@ -76,7 +85,15 @@ def _prefill_route(request):
         page = apps.get_model(label).objects.get(pk=pk)
     except (LookupError, Page.DoesNotExist):
         return
-    if page.live:
+    if not page.live:
+        return
+    if isinstance(page, RoutablePageMixin):
+        # As RoutablePageMixin.route() answers for the page's own address: its index route.
+        resolver_match = page.resolve_subpage("/")
+        request.routable_resolver_match = resolver_match
+        view, args, kwargs = resolver_match
+        setattr(request, ROUTE_ATTRIBUTE, RouteResult(page, args=(view, args, kwargs)))
+    else:
         setattr(request, ROUTE_ATTRIBUTE, RouteResult(page))
 
 
