@@ -12,7 +12,7 @@ import functools
 from django.apps import apps
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.db.models import Q
+from django.db.models import Exists, Q
 
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, PageViewRestriction, Site
@@ -103,10 +103,13 @@ def _prefill_route(request):
 @cached_until_content_changes
 def _restrictions(holder):
     """(path of the restricted page, restriction pk) for every restriction, and whether any page is an alias."""
-    restrictions = [
-        (restriction.page.path, restriction.pk) for restriction in PageViewRestriction.objects.select_related("page")
-    ]
-    return restrictions, Page.objects.filter(alias_of__isnull=False).exists()
+    # One query: each restriction says whether any page is an alias. Without restrictions, aliases
+    # do not matter (no page is private, an alias's source included).
+    rows = PageViewRestriction.objects.select_related("page").annotate(
+        any_alias=Exists(Page.objects.filter(alias_of__isnull=False))
+    )
+    restrictions = [(restriction.page.path, restriction.pk, restriction.any_alias) for restriction in rows]
+    return [(path, pk) for path, pk, _any_alias in restrictions], any(row[2] for row in restrictions)
 
 
 def view_restrictions(page):
