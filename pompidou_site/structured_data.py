@@ -47,9 +47,19 @@ def organization_id(home_url):
     return f"{home_url}#organization"
 
 
+def _ancestors(page):
+    """The page's ancestors from its language's home page (at depth 2, under the tree's root) down,
+    live or not: one query per page however many items of its structured data need them."""
+    if page.depth <= 2:
+        return []
+    if "_structured_data_ancestors" not in page.__dict__:
+        page._structured_data_ancestors = list(Page.objects.ancestor_of(page).filter(depth__gte=2).order_by("depth"))
+    return page._structured_data_ancestors
+
+
 def home_page_url(page, request):
     """The full address of the home page of the page's language (each is at depth 2, under the root)."""
-    home = page if page.depth <= 2 else Page.objects.ancestor_of(page).filter(depth=2).first()
+    home = page if page.depth <= 2 else next((ancestor for ancestor in _ancestors(page) if ancestor.depth == 2), None)
     return home.get_full_url(request) if home else ""
 
 
@@ -90,9 +100,7 @@ def breadcrumb_list(trail):
 def page_breadcrumbs(page, request):
     """The page's BreadcrumbList, as the breadcrumbs on the page read ("Home" first), or None on a
     home page."""
-    ancestors = list(
-        Page.objects.ancestor_of(page).filter(depth__gte=2).live().order_by("depth")
-    )  # Each language's home page is at depth 2, under the tree's root.
+    ancestors = [ancestor for ancestor in _ancestors(page) if ancestor.live]
     if not ancestors:
         return None
     trail = [
