@@ -82,7 +82,8 @@ def _prefill_route(request):
         return
     label, pk = target
     try:
-        page = apps.get_model(label).objects.get(pk=pk)
+        # With its locale, which the page's language (its documents, its structured data) reads.
+        page = apps.get_model(label).objects.select_related("locale").get(pk=pk)
     except (LookupError, Page.DoesNotExist):
         return
     if not page.live:
