@@ -506,6 +506,27 @@ class BasePage(Page):
             page._parent_page = parents.get(page.path[: -Page.steplen])
         return pages
 
+    @staticmethod
+    def with_title_parents(pages):
+        """`pages` as a list, those whose `standalone_title` names their parent given it: taken from
+        `pages` themselves where it is among them (a programme and its projects in one feed), else
+        fetched for all the others at once (`with_parents`). Pages whose title stands alone are left
+        to look their parent up if ever they need it."""
+        pages = list(pages)
+        by_path = {page.path: page for page in pages}
+        missing = []
+        for page in pages:
+            if type(page).standalone_title is BasePage.standalone_title:
+                continue
+            parent = by_path.get(page.path[: -Page.steplen])
+            if parent is not None:
+                page._parent_page = parent
+            else:
+                missing.append(page)
+        if missing:
+            BasePage.with_parents(missing)
+        return pages
+
     def get_view_restrictions(self):
         """Wagtail's, from the restrictions cached until the content changes (pompidou_site/shared_lookups.py)."""
         from .shared_lookups import view_restrictions

@@ -515,19 +515,7 @@ def _prepared_for_ranking(pages, locale):
         ]
         if names:
             prefetch_related_objects(group, *names)
-    by_path = {page.path: page for page in pages}
-    needing_parents = []
-    for page in pages:
-        if type(page).standalone_title is BasePage.standalone_title:
-            continue
-        parent = by_path.get(page.path[: -Page.steplen])
-        if parent is not None:
-            page._parent_page = parent
-        else:
-            needing_parents.append(page)
-    if needing_parents:
-        BasePage.with_parents(needing_parents)
-    return pages
+    return BasePage.with_title_parents(pages)
 
 
 def find(query, filters, locale, types):
