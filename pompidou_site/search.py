@@ -29,14 +29,15 @@ from operator import or_
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import F, Q, prefetch_related_objects
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
-from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.contrib.search_promotions.models import Query, QueryDailyHits, SearchPromotion
 from wagtail.documents import get_document_model
 from wagtail.models import Page, ReferenceIndex
 from wagtail.search import index
@@ -626,7 +627,16 @@ def promotions(query):
 def record(query):
     """Count the query for Wagtail's "Search terms" report."""
     if normalise_query_string(query.text):
-        Query.get(query.text).add_hit()
+        # As Query.add_hit() counts it, in one query once the day's row exists (not three).
+        search_query = Query.get(query.text)
+        today = timezone.now().date()
+        hits = QueryDailyHits.objects.filter(query=search_query, date=today)
+        if not hits.update(hits=F("hits") + 1):
+            daily_hits, created = QueryDailyHits.objects.get_or_create(
+                query=search_query, date=today, defaults={"hits": 1}
+            )
+            if not created:
+                hits.update(hits=F("hits") + 1)
 
 
 # The page
