@@ -497,6 +497,23 @@ def _matching_ids(queryset, backend_query):
     return [obj.pk for obj in queryset.search(backend_query, order_by_relevance=False)[:MAX_MATCHES]]
 
 
+def _specific_matches(filters, locale, types, backend_query):
+    """The matched pages the filters keep, specific, in tree order: one query per page type among
+    them, the matches' own content types saying which (what `.specific()` would ask again)."""
+    matched = _visible_pages(locale).search(backend_query, order_by_relevance=False)[:MAX_MATCHES]
+    ids_by_type = {}
+    for page in matched:
+        ids_by_type.setdefault(page.content_type_id, []).append(page.pk)
+    kept = filtered_pages(filters, locale, types).values("pk")
+    pages = []
+    for content_type_id, ids in ids_by_type.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None:
+            continue  # A page type since removed.
+        pages.extend(model.objects.filter(pk__in=ids).filter(pk__in=kept))
+    return sorted(pages, key=lambda page: page.path)
+
+
 def _prepared_for_ranking(pages, locale):
     """The matched pages with what ranking and showing them reads, fetched for all of them at once:
     their locale (the one searched), their many-to-many search fields (countries, partners) and,
@@ -522,9 +539,7 @@ def _prepared_for_ranking(pages, locale):
 def find(query, filters, locale, types):
     """The ranked results of a query with filters."""
     backend_query = query.backend_query()
-    page_ids = _matching_ids(_visible_pages(locale), backend_query)
-    pages = list(filtered_pages(filters, locale, types).filter(pk__in=page_ids).specific())
-    pages = _prepared_for_ranking(pages, locale)
+    pages = _prepared_for_ranking(_specific_matches(filters, locale, types, backend_query), locale)
     documents = []
     if filters["type"].selected in (None, DOCUMENT_TYPE):
         document_ids = _matching_ids(get_document_model().objects.all(), backend_query)
