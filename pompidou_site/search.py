@@ -610,10 +610,14 @@ def _language_name(code):
 
 
 def promotions(query):
-    """The editors' picks for the query: live, public pages in the visitor's language, and links."""
-    picks = SearchPromotion.objects.filter(query__query_string=normalise_query_string(query.text)).select_related(
-        "page"
-    )
+    """The editors' picks for the query: live, public pages in the visitor's language, and links.
+    Looked up once per query string and change of content (a promotion saved is one)."""
+    return _promotions(None, normalise_query_string(query.text))
+
+
+@cached_until_content_changes
+def _promotions(holder, query_string):
+    picks = SearchPromotion.objects.filter(query__query_string=query_string).select_related("page")
     picks = list(picks)
     localized = {pick.pk: pick.page.localized for pick in picks if pick.page_id}
     visible = set(
