@@ -86,7 +86,7 @@ class PageTreeFeed(Feed):
             .defer_streamfields()
             .specific()[: self.item_count]
         )
-        return BasePage.with_parents(pages)
+        return BasePage.with_title_parents(pages)
 
     def item_title(self, page):
         return getattr(page, "standalone_title", page.title)

@@ -25,6 +25,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 from .blocks import body_blocks
 from .documents import public_documents
 from .forms import FeedbackFormBuilder
+from .page_cache import cached_until_content_changes
 from .sections import home_sections
 from .structured_data import page_breadcrumbs
 from .taxonomy import alphabetical  # noqa: F401 (the sort key, where names are sorted)
@@ -506,6 +507,27 @@ class BasePage(Page):
             page._parent_page = parents.get(page.path[: -Page.steplen])
         return pages
 
+    @staticmethod
+    def with_title_parents(pages):
+        """`pages` as a list, those whose `standalone_title` names their parent given it: taken from
+        `pages` themselves where it is among them (a programme and its projects in one feed), else
+        fetched for all the others at once (`with_parents`). Pages whose title stands alone are left
+        to look their parent up if ever they need it."""
+        pages = list(pages)
+        by_path = {page.path: page for page in pages}
+        missing = []
+        for page in pages:
+            if type(page).standalone_title is BasePage.standalone_title:
+                continue
+            parent = by_path.get(page.path[: -Page.steplen])
+            if parent is not None:
+                page._parent_page = parent
+            else:
+                missing.append(page)
+        if missing:
+            BasePage.with_parents(missing)
+        return pages
+
     def get_view_restrictions(self):
         """Wagtail's, from the restrictions cached until the content changes (pompidou_site/shared_lookups.py)."""
         from .shared_lookups import view_restrictions
@@ -565,7 +587,17 @@ class HomePage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        sections = [{"section": section, "pages": section.pages(self)} for section in home_sections()]
+        today = timezone.localdate().isoformat()  # Upcoming and recent trainings change with the date.
+        sections = [
+            {"section": section, "pages": _home_section_pages(request, self.pk, section.key, today)}
+            for section in home_sections()
+        ]
+        # The cards' image renditions, for every section in one query: asked afresh, since the
+        # renditions made while the first visitor's page rendered are not in the cached copy.
+        images = [page.listing_image for listed in sections for page in listed["pages"] if page.listing_image_id]
+        for image in images:
+            getattr(image, "_prefetched_objects_cache", {}).pop("renditions", None)
+        models.prefetch_related_objects(images, "renditions")
         context["sections"] = [listed for listed in sections if listed["section"].layout != "column"]
         context["column_sections"] = [listed for listed in sections if listed["section"].layout == "column"]
         context["latest_documents"] = self.latest_documents()
@@ -579,6 +611,14 @@ class HomePage(BasePage):
         site was seeded, not when the document was published."""
         documents = CustomDocument.objects.filter(models.Q(language=self.locale.language_code) | models.Q(language=""))
         return list(public_documents(documents).order_by("-created_at", "-pk")[: self.HOME_DOCUMENTS])
+
+
+@cached_until_content_changes
+def _home_section_pages(request, home_pk, section_key, today):
+    """The pages a home page section lists, looked up once per change of content (and per day)."""
+    home = HomePage.objects.get(pk=home_pk)
+    section = next(section for section in home_sections() if section.key == section_key)
+    return list(section.pages(home))
 
 
 class StandardPage(BasePage):

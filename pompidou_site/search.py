@@ -29,21 +29,24 @@ from operator import or_
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import F, Q, prefetch_related_objects
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
-from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.contrib.search_promotions.models import Query, QueryDailyHits, SearchPromotion
 from wagtail.documents import get_document_model
-from wagtail.models import Locale, Page, ReferenceIndex
+from wagtail.models import Page, ReferenceIndex
 from wagtail.search import index
 from wagtail.search.query import And, Phrase, PlainText
 from wagtail.search.utils import normalise_query_string
 
 from .documents import public_documents
+from .page_cache import cached_until_content_changes
+from .request_cache import active_locale
 from .search_backend import WORD, object_language, stems
 from .taxonomy import in_locale
 
@@ -145,6 +148,7 @@ class Filter:
 
 
 def _visible_pages(locale):
+    """Live, public pages in `locale` (a Locale or its pk)."""
     return Page.objects.live().public().filter(locale=locale)
 
 
@@ -154,12 +158,18 @@ def _default_locale_countries():
     return Country.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
 
 
-def build_filters(params, locale, types, request=None):
-    """The four filters, their choices in the visitor's language, and what `params` chose of them.
+def _filter_choices(request, locale, types):
+    """The scope pages, the countries (in the visitor's language, and by code in the default one)
+    and the years the filters offer: they change only with the content, so they are looked up once
+    per change of content (per language and set of search types)."""
+    keys = ",".join(kind.key for kind in types)
+    return _cached_filter_choices(request, locale.pk, keys)
 
-    A value that is not one of the choices (a typo, a page that is gone, "abc" for a year) counts as
-    no choice."""
-    visible = _visible_pages(locale)
+
+@cached_until_content_changes
+def _cached_filter_choices(request, locale_pk, keys):
+    types = [kind for kind in search_types() if kind.key in keys.split(",")]
+    visible = _visible_pages(locale_pk)
     scope = scope_type(types)
     scope_pages = list(scope.model.objects.filter(pk__in=visible.values("pk")).order_by("path")) if scope else []
     countries = in_locale(_default_locale_countries(), request)
@@ -168,6 +178,16 @@ def build_filters(params, locale, types, request=None):
     for kind in types:
         if kind.years:
             years.update(year for year in kind.years(kind.model.objects.filter(pk__in=visible.values("pk"))) if year)
+    return scope_pages, countries, by_code, years
+
+
+def build_filters(params, locale, types, request=None):
+    """The four filters, their choices in the visitor's language, and what `params` chose of them.
+
+    A value that is not one of the choices (a typo, a page that is gone, "abc" for a year) counts as
+    no choice."""
+    scope = scope_type(types)
+    scope_pages, countries, by_code, years = _filter_choices(request, locale, types)
     type_choices = [(kind.key, kind.label) for kind in types] + [(DOCUMENT_TYPE, _("Document"))]
     options = [
         # role, query parameter, label, {value: the object it chooses}, [(value, label)] as shown
@@ -289,6 +309,13 @@ def _search_texts(obj):
             if isinstance(search_field, index.SearchField) and search_field.field_name != "title":
                 add(search_field.get_value(instance))
             elif isinstance(search_field, index.RelatedFields):
+                # The rows `find` prefetched for all the results, if it did (modelcluster's
+                # manager ignores a prefetch in .all()).
+                prefetched = getattr(instance, "_prefetched_objects_cache", {})
+                if search_field.field_name in prefetched:
+                    for item in prefetched[search_field.field_name]:
+                        walk(item, search_field.fields)
+                    continue
                 related = search_field.get_value(instance)
                 if related is None:
                     continue
@@ -471,11 +498,49 @@ def _matching_ids(queryset, backend_query):
     return [obj.pk for obj in queryset.search(backend_query, order_by_relevance=False)[:MAX_MATCHES]]
 
 
+def _specific_matches(filters, locale, types, backend_query):
+    """The matched pages the filters keep, specific, in tree order: one query per page type among
+    them, the matches' own content types saying which (what `.specific()` would ask again)."""
+    matched = _visible_pages(locale).search(backend_query, order_by_relevance=False)[:MAX_MATCHES]
+    ids_by_type = {}
+    for page in matched:
+        ids_by_type.setdefault(page.content_type_id, []).append(page.pk)
+    kept = filtered_pages(filters, locale, types).values("pk")
+    pages = []
+    for content_type_id, ids in ids_by_type.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None:
+            continue  # A page type since removed.
+        pages.extend(model.objects.filter(pk__in=ids).filter(pk__in=kept))
+    return sorted(pages, key=lambda page: page.path)
+
+
+def _prepared_for_ranking(pages, locale):
+    """The matched pages with what ranking and showing them reads, fetched for all of them at once:
+    their locale (the one searched), their many-to-many search fields (countries, partners) and,
+    for page types whose standalone title names the parent, their parents."""
+    from .models import BasePage
+
+    by_model = {}
+    for page in pages:
+        page.locale = locale
+        by_model.setdefault(type(page), []).append(page)
+    for model, group in by_model.items():
+        names = [
+            search_field.field_name
+            for search_field in model.get_search_fields()
+            if isinstance(search_field, index.RelatedFields)
+            and getattr(model._meta.get_field(search_field.field_name), "many_to_many", False)
+        ]
+        if names:
+            prefetch_related_objects(group, *names)
+    return BasePage.with_title_parents(pages)
+
+
 def find(query, filters, locale, types):
     """The ranked results of a query with filters."""
     backend_query = query.backend_query()
-    page_ids = _matching_ids(_visible_pages(locale), backend_query)
-    pages = list(filtered_pages(filters, locale, types).filter(pk__in=page_ids).specific())
+    pages = _prepared_for_ranking(_specific_matches(filters, locale, types, backend_query), locale)
     documents = []
     if filters["type"].selected in (None, DOCUMENT_TYPE):
         document_ids = _matching_ids(get_document_model().objects.all(), backend_query)
@@ -546,10 +611,14 @@ def _language_name(code):
 
 
 def promotions(query):
-    """The editors' picks for the query: live, public pages in the visitor's language, and links."""
-    picks = SearchPromotion.objects.filter(query__query_string=normalise_query_string(query.text)).select_related(
-        "page"
-    )
+    """The editors' picks for the query: live, public pages in the visitor's language, and links.
+    Looked up once per query string and change of content (a promotion saved is one)."""
+    return _promotions(None, normalise_query_string(query.text))
+
+
+@cached_until_content_changes
+def _promotions(holder, query_string):
+    picks = SearchPromotion.objects.filter(query__query_string=query_string).select_related("page")
     picks = list(picks)
     localized = {pick.pk: pick.page.localized for pick in picks if pick.page_id}
     visible = set(
@@ -578,7 +647,16 @@ def promotions(query):
 def record(query):
     """Count the query for Wagtail's "Search terms" report."""
     if normalise_query_string(query.text):
-        Query.get(query.text).add_hit()
+        # As Query.add_hit() counts it, in one query once the day's row exists (not three).
+        search_query = Query.get(query.text)
+        today = timezone.now().date()
+        hits = QueryDailyHits.objects.filter(query=search_query, date=today)
+        if not hits.update(hits=F("hits") + 1):
+            daily_hits, created = QueryDailyHits.objects.get_or_create(
+                query=search_query, date=today, defaults={"hits": 1}
+            )
+            if not created:
+                hits.update(hits=F("hits") + 1)
 
 
 # The page
@@ -587,7 +665,7 @@ def record(query):
 def search_context(request):
     """Everything the search page shows for `request.GET`."""
     params = request.GET
-    locale = Locale.get_active()
+    locale = active_locale(request)
     types = search_types()
     query = parse_query(params.get("q", ""))
     filters = build_filters(params, locale, types, request)

@@ -12,8 +12,9 @@ import functools
 from django.apps import apps
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.db.models import Q
+from django.db.models import Exists, Q
 
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
 
@@ -54,8 +55,8 @@ def _route_key_args(request):
 
 def _store_route(request):
     route = getattr(request, ROUTE_ATTRIBUTE, None)
-    if route is None or route.args or route.kwargs:
-        # No page, or a sub-route of a routable page: Wagtail routes it every time.
+    if route is None or route.kwargs or (route.args and not _is_own_route(request, route)):
+        # No page, or a sub-route of a routable page (its feeds): Wagtail routes it every time.
         return
     page = route.page
     own_path = page.url_path.strip("/").split("/", 1)[1:]  # The path below the root page.
@@ -67,16 +68,33 @@ def _store_route(request):
         page_cache().set(key, ((page._meta.label, page.pk),), settings.PAGE_CACHE_TIMEOUT)
 
 
+def _is_own_route(request, route):
+    """Whether a routable page's route is its own address (its index route), not a sub-route."""
+    if not isinstance(route.page, RoutablePageMixin):
+        return False
+    view, _args, _kwargs = route.args
+    return view == route.page.resolve_subpage("/")[0]
+
+
 def _prefill_route(request):
     target = _route(request, *_route_key_args(request))
     if target is None:
         return
     label, pk = target
     try:
-        page = apps.get_model(label).objects.get(pk=pk)
+        # With its locale, which the page's language (its documents, its structured data) reads.
+        page = apps.get_model(label).objects.select_related("locale").get(pk=pk)
     except (LookupError, Page.DoesNotExist):
         return
-    if page.live:
+    if not page.live:
+        return
+    if isinstance(page, RoutablePageMixin):
+        # As RoutablePageMixin.route() answers for the page's own address: its index route.
+        resolver_match = page.resolve_subpage("/")
+        request.routable_resolver_match = resolver_match
+        view, args, kwargs = resolver_match
+        setattr(request, ROUTE_ATTRIBUTE, RouteResult(page, args=(view, args, kwargs)))
+    else:
         setattr(request, ROUTE_ATTRIBUTE, RouteResult(page))
 
 
@@ -86,10 +104,13 @@ def _prefill_route(request):
 @cached_until_content_changes
 def _restrictions(holder):
     """(path of the restricted page, restriction pk) for every restriction, and whether any page is an alias."""
-    restrictions = [
-        (restriction.page.path, restriction.pk) for restriction in PageViewRestriction.objects.select_related("page")
-    ]
-    return restrictions, Page.objects.filter(alias_of__isnull=False).exists()
+    # One query: each restriction says whether any page is an alias. Without restrictions, aliases
+    # do not matter (no page is private, an alias's source included).
+    rows = PageViewRestriction.objects.select_related("page").annotate(
+        any_alias=Exists(Page.objects.filter(alias_of__isnull=False))
+    )
+    restrictions = [(restriction.page.path, restriction.pk, restriction.any_alias) for restriction in rows]
+    return [(path, pk) for path, pk, _any_alias in restrictions], any(row[2] for row in restrictions)
 
 
 def view_restrictions(page):

@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 
 from wagtail.models import Page
 
+from .page_cache import cached_until_content_changes
+
 # Open Graph names a language with its territory. The site writes British English (programme,
 # organisation) and the French of France.
 OPEN_GRAPH_LOCALES = {"en": "en_GB", "fr": "fr_FR"}
@@ -47,9 +49,30 @@ def organization_id(home_url):
     return f"{home_url}#organization"
 
 
+@cached_until_content_changes
+def _ancestors_at(request, path):
+    """The pages above the page at `path`, from depth 2 down, live or not (the path says which)."""
+    paths = [path[: depth * Page.steplen] for depth in range(2, len(path) // Page.steplen)]
+    return list(Page.objects.filter(path__in=paths).order_by("depth"))
+
+
+def _ancestors(page, request=None):
+    """The page's ancestors from its language's home page (at depth 2, under the tree's root) down,
+    live or not: looked up once per change of content, however many items of its structured data
+    need them."""
+    if page.depth <= 2:
+        return []
+    if "_structured_data_ancestors" not in page.__dict__:
+        page._structured_data_ancestors = _ancestors_at(request, page.path)
+    return page._structured_data_ancestors
+
+
 def home_page_url(page, request):
     """The full address of the home page of the page's language (each is at depth 2, under the root)."""
-    home = page if page.depth <= 2 else Page.objects.ancestor_of(page).filter(depth=2).first()
+    if page.depth <= 2:
+        home = page
+    else:
+        home = next((ancestor for ancestor in _ancestors(page, request) if ancestor.depth == 2), None)
     return home.get_full_url(request) if home else ""
 
 
@@ -90,9 +113,7 @@ def breadcrumb_list(trail):
 def page_breadcrumbs(page, request):
     """The page's BreadcrumbList, as the breadcrumbs on the page read ("Home" first), or None on a
     home page."""
-    ancestors = list(
-        Page.objects.ancestor_of(page).filter(depth__gte=2).live().order_by("depth")
-    )  # Each language's home page is at depth 2, under the tree's root.
+    ancestors = [ancestor for ancestor in _ancestors(page, request) if ancestor.live]
     if not ancestors:
         return None
     trail = [

@@ -99,7 +99,15 @@ def of_page(page, field_name):
     prefetched = getattr(page, "_prefetched_objects_cache", {})
     if field_name in prefetched:
         return list(prefetched[field_name])
-    return list(getattr(page, field_name).all())
+    # Rows changed in memory (modelcluster keeps them until the page is saved) cost no query.
+    if field_name in getattr(page, "_cluster_related_objects", {}):
+        return list(getattr(page, field_name).all())
+    # Else one query per page and field, however many parts of the page (the map, the facts,
+    # the structured data) ask: the rows are kept on the instance, as a prefetch would.
+    loaded = page.__dict__.setdefault("_taxonomy_rows", {})
+    if field_name not in loaded:
+        loaded[field_name] = list(getattr(page, field_name).all())
+    return list(loaded[field_name])
 
 
 def taxonomy_field_names(model, taxonomy_model):
@@ -150,7 +158,13 @@ def copy_many_to_many_fields_from_source(sender, instance, raw=False, **kwargs):
             setattr(instance, name, wanted)
 
 
+def forget_taxonomy_rows(sender, instance, **kwargs):
+    """A page saved (its fields changed) reads its rows again: `of_page` kept them on the instance."""
+    instance.__dict__.pop("_taxonomy_rows", None)
+
+
 def connect_receivers():
+    pre_save.connect(forget_taxonomy_rows, dispatch_uid="forget_taxonomy_rows")
     for model in apps.get_models():
         if issubclass(model, TranslatableMixin) and synchronized_many_to_many_fields(model):
             pre_save.connect(

@@ -19,10 +19,11 @@ from django.views import defaults, static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 
 from .middleware import database_unavailable_response, is_database_unavailable
 from .models import Country
+from .request_cache import active_locale
 from .search import search_context
 from .sections import country_sections
 from .taxonomy import in_locale
@@ -134,7 +135,7 @@ def country_index(request):
     the trainings held there.
     """
     # Only what a visitor may see counts: live, not behind a view restriction, in their language.
-    visible = Page.objects.live().public().filter(locale=Locale.get_active()).values("pk")
+    visible = Page.objects.live().public().filter(locale=active_locale(request)).values("pk")
     sections = country_sections()
     countries = (
         _default_locale_countries()
@@ -176,7 +177,7 @@ def country_detail(request, iso_code):
         # One address per country: /en/countries/MD/, whatever case was typed.
         return redirect("country_detail", iso_code=iso_code.upper(), permanent=True)
     country = get_object_or_404(_default_locale_countries(), iso_code=iso_code)
-    locale = Locale.get_active()
+    locale = active_locale(request)
     listed = ({"section": section, "pages": list(section.pages(country, locale))} for section in country_sections())
     named = in_locale([country], request)[0]
     context = {

@@ -33,7 +33,7 @@ from pompidou_site.documents import public_documents
 from pompidou_site.models import BasePage
 from pompidou_site.pdf import blocks_from_rich_text
 from pompidou_site.structured_data import home_page_url, organization_id
-from pompidou_site.taxonomy import IN_DEFAULT_LOCALE, in_locale, names_in_locale, synchronized_taxonomy_fields
+from pompidou_site.taxonomy import IN_DEFAULT_LOCALE, in_locale, names_in_locale, of_page, synchronized_taxonomy_fields
 
 from . import outline_pdf
 from .blocks import SessionBlock, when_text
@@ -373,7 +373,7 @@ class TrainingOutlinePage(RoutablePageMixin, BasePage):
             }
         organisers = [
             {"@type": "Organization", "name": partner.name, **({"url": partner.website} if partner.website else {})}
-            for partner in in_locale(self.organisers.all(), holder=request)
+            for partner in in_locale(of_page(self, "organisers"), holder=request)
         ]
         if organisers:
             instance["organizer"] = organisers

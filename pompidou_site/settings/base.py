@@ -561,6 +561,8 @@ PAGE_CACHE_INVALIDATING_MODELS = [
     "wagtailcore.Collection",
     "wagtailcore.Site",
     "wagtailcore.Locale",
+    # The editors' picks the search page shows (not the search terms counted: Query, QueryDailyHits).
+    "wagtailsearchpromotions.SearchPromotion",
 ]
 # Browsers and proxies may keep a public page but must ask each time (a 304 when nothing changed):
 # no visitor sees a page older than the last publish. A CDN that is purged on publish may keep
