@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from wagtail.models import PageViewRestriction
 
+from pompidou_site import page_cache
 from pompidou_site.models import FooterText, SiteSettings
 
 from . import factories
@@ -308,3 +309,71 @@ def test_a_change_purges_the_whole_site_from_the_cdn_when_one_is_configured(
     assert any(url.endswith(site_tree.programme_fr.url) for url in purged)
     assert any(url.endswith("/sitemap.xml") for url in purged)
     assert any(url.endswith("/fr/flux/") for url in purged)
+
+
+@pytest.mark.django_db
+def test_a_change_made_by_another_process_is_seen_despite_this_processs_copies(client, site_tree, settings):
+    """Each gunicorn worker keeps copies of pages; another worker's publish (seen here only as a
+    new generation in the shared Redis, as that worker's signal handlers wrote it) reaches this one
+    at its very next request."""
+    settings.PAGE_CACHE_ENABLED = True
+    settings.CACHES = {
+        **settings.CACHES,
+        settings.PAGE_CACHE_ALIAS: redis_alias(REDIS_URL, f"test-pages-{uuid.uuid4().hex}"),
+    }
+    url = site_tree.programme.url
+    get(client, url)
+    assert get(client, url)[HIT] == "hit"
+    # Another process renames the programme: no signal fires in this one.
+    type(site_tree.programme).objects.filter(pk=site_tree.programme.pk).update(title="Renamed elsewhere")
+    unaware = get(client, url)
+    assert unaware[HIT] == "hit" and b"Renamed elsewhere" not in unaware.content
+    # What that process's signal handlers write: a new generation in the shared cache.
+    page_cache.page_cache().set(page_cache._generation_key(), "1-elsewhere", None)
+    response = get(client, url)
+    assert response[HIT] == "miss"
+    assert b"Renamed elsewhere" in response.content
+    page_cache.page_cache().delete_pattern("*")
+
+
+@pytest.mark.django_db
+def test_a_hit_reads_the_shared_cache_once(client, site_tree, settings):
+    """With copies in this process, a hit costs one read of Redis (the generation), not two."""
+    settings.PAGE_CACHE_ENABLED = True
+    settings.CACHES = {
+        **settings.CACHES,
+        settings.PAGE_CACHE_ALIAS: redis_alias(REDIS_URL, f"test-pages-{uuid.uuid4().hex}"),
+    }
+    url = site_tree.programme.url
+    get(client, url)
+    from django_redis.cache import RedisCache
+
+    with mock.patch.object(RedisCache, "get", autospec=True, side_effect=RedisCache.get) as redis_get:
+        assert get(client, url)[HIT] == "hit"
+    keys = [call.args[1] for call in redis_get.call_args_list]
+    assert keys == [page_cache._generation_key()]
+    page_cache.page_cache().delete_pattern("*")
+
+
+def test_local_copies_keep_the_most_recently_used_within_their_bytes():
+    copies = page_cache.LocalCopies()
+    limit = 16 * 4096
+    for number in range(40):
+        copies.set(f"page:1:{number}", b"x" * 2000, 600, limit)
+        copies.get("page:1:0")  # used all along: kept
+    assert copies.get("page:1:0") == b"x" * 2000
+    assert copies.get("page:1:1") is None  # the least recently used went first
+    assert copies.get("page:1:39") == b"x" * 2000
+    assert copies._size <= limit
+    copies.set("page:1:huge", b"x" * (limit // 8), 600, limit)
+    assert copies.get("page:1:huge") is None  # too large to keep beside the others
+
+
+def test_local_copies_expire_with_their_timeout_and_are_never_shared_objects():
+    copies = page_cache.LocalCopies()
+    copies.set("fragment:1:a", {"menu": ["Programmes"]}, 600, 1 << 20)
+    first = copies.get("fragment:1:a")
+    first["menu"].append("changed by one request")
+    assert copies.get("fragment:1:a") == {"menu": ["Programmes"]}
+    with mock.patch("pompidou_site.page_cache.time.monotonic", return_value=10**12):
+        assert copies.get("fragment:1:a") is None
