@@ -113,11 +113,12 @@ def favicon(request):
 @require_safe
 def robots_txt(request):
     lines = ["User-agent: *", f"Disallow: {reverse('wagtailadmin_home')}"]
-    # Result pages are endless and say nothing the pages themselves do not: the search address
-    # in every language, as urls.py translates it.
+    # Result pages are endless and say nothing the pages themselves do not: every search address
+    # with a query string, in every language as urls.py translates it. The search page itself
+    # (its form and filters, no results) may be crawled and indexed.
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
-            lines.append(f"Disallow: {reverse('search')}")
+            lines.append(f"Disallow: {reverse('search')}?")
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

@@ -34,6 +34,10 @@ CHROME_FLAGS = (
 REPORTS_DIR = REPO_ROOT / "reports" / "lighthouse"
 CATEGORIES = {"performance": "perf", "accessibility": "a11y", "best-practices": "bp", "seo": "seo"}
 SEARCH_TERMS = {"en": "training", "fr": "formation"}
+# Audits a page fails on purpose, with the reason: search results are kept out of search engines
+# (robots.txt and noindex), as search engines ask of endless result pages; the search page itself
+# is indexable and audited apart.
+DELIBERATE = {("search", "is-crawlable"): "deliberate: results are kept out of search engines"}
 # One run takes 10-20 s; a page that takes this long is stuck.
 RUN_TIMEOUT_SECONDS = 180
 
@@ -72,6 +76,7 @@ def pages_from_database():
             seen_types.add(page_type)
             pages.append((f"{language} {page_type}", url_parts[2]))
         with translation.override(language):
+            pages.append((f"{language} search page", reverse("search")))
             pages.append((f"{language} search", f"{reverse('search')}?q={SEARCH_TERMS.get(language, 'a')}"))
             pages.append((f"{language} country index", reverse("country_index")))
             country = (
@@ -184,7 +189,8 @@ def main():
                     below = True
                 say(f"{shown(label, path)}: {category} {score(report, category)}")
                 for reason in reasons:
-                    say(f"    {reason}")
+                    why = DELIBERATE.get((label.split(" ", 1)[-1], reason.split(" ", 1)[0]))
+                    say(f"    {reason}" + (f"  [{why}]" if why else ""))
     say(f"\nReports: {REPORTS_DIR}")
     for label, path, error in failures:
         say(f"\nLighthouse failed on {label} ({path}):\n{error}", sys.stderr)

@@ -131,10 +131,28 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_out_of_the_admin(client):
 def test_robots_txt_keeps_crawlers_out_of_the_search_results_in_every_language(client, db):
     lines = client.get("/robots.txt").content.decode().splitlines()
     disallowed = [line.removeprefix("Disallow: ") for line in lines if line.startswith("Disallow: ")]
-    assert disallowed == ["/admin/", "/en/search/", "/fr/recherche/"]
-    # The addresses are the search page's own: each answers with the results page.
-    for address in disallowed[1:]:
-        assert client.get(address).status_code == 200
+    assert disallowed == ["/admin/", "/en/search/?", "/fr/recherche/?"]
+    # Robots rules match by prefix: every results address is out, the search page itself is not.
+    addresses = (("/en/search/", "/en/search/?q=prisons"), ("/fr/recherche/", "/fr/recherche/?q=prison"))
+    for search_page, results in addresses:
+        assert client.get(results).status_code == 200
+        assert any(results.startswith(rule) for rule in disallowed)
+        assert not any(search_page.startswith(rule) for rule in disallowed)
+
+
+@pytest.mark.parametrize(
+    ("address", "indexed"),
+    [
+        ("/en/search/", True),
+        ("/fr/recherche/", True),
+        ("/en/search/?q=prisons", False),
+        ("/en/search/?type=document", False),
+        ("/fr/recherche/?q=prison&page=2", False),
+    ],
+)
+def test_the_search_page_may_be_indexed_but_never_its_results(client, site_tree, address, indexed):
+    page = client.get(address).content.decode()
+    assert ('<meta name="robots" content="noindex">' not in page) is indexed
 
 
 def test_sitemap_lists_pages_in_both_languages(client, site_tree):
