@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from wagtail.contrib.sitemaps import Sitemap
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, Site
 
 from .models import Country
+from .page_cache import cached_until_content_changes
 from .sections import country_sections
 
 
@@ -31,31 +32,49 @@ class BilingualSitemap(Sitemap):
 
     Wagtail's own sitemap walks the site root only, which is the English home page; ours walks
     the root in every language and adds the hreflang alternates search engines use to pair them.
+    The entries are computed once per change of content, like the menu (`_page_entries`).
     """
 
     def items(self):
-        root = self.get_wagtail_site().root_page
-        in_any_language = Q()
-        for translated_root in root.get_translations(inclusive=True):
-            in_any_language |= Q(path__startswith=translated_root.path)
-        return Page.objects.filter(in_any_language).live().public().select_related("locale").order_by("path")
-        # Plain pages, not .specific(): Page.get_sitemap_urls() needs only the base fields, and
-        # specific pages would cost a query per page type (and the locale a query per page). A page
-        # type that overrides get_sitemap_urls() would need .specific() back here.
+        return self._entries
 
     @cached_property
-    def _alternates_by_location(self):
-        """For each page's address, the addresses of it in every language, from one query."""
-        versions = defaultdict(list)
-        for page in self.items():
-            versions[page.translation_key].append((page.locale.language_code, page.get_full_url(self.request)))
-        return {url: alternate_links(languages) for languages in versions.values() for _code, url in languages}
+    def _entries(self):
+        return _page_entries(self.request, self.get_wagtail_site().pk)
 
     def _urls(self, page, protocol, domain):
-        urls = super()._urls(page, protocol, domain)
-        for url_info in urls:
-            url_info["alternates"] = self._alternates_by_location.get(url_info["location"], [])
+        urls = [dict(entry) for entry in self.paginator.page(page).object_list]
+        last_mods = {url["lastmod"] for url in urls}
+        if last_mods and None not in last_mods:
+            self.latest_lastmod = max(last_mods)
         return urls
+
+
+# What Page.get_url_parts() and get_sitemap_urls() read, and no more: a sitemap loads every page.
+PAGE_FIELDS = ("path", "url_path", "translation_key", "locale__language_code", "last_published_at")
+PAGE_FIELDS += ("latest_revision_created_at",)
+
+
+@cached_until_content_changes
+def _page_entries(request, site_pk):
+    """The sitemap's entries for the pages (location, lastmod, alternates), from one query."""
+    root = Site.objects.select_related("root_page").get(pk=site_pk).root_page
+    in_any_language = Q()
+    for translated_root in root.get_translations(inclusive=True):
+        in_any_language |= Q(path__startswith=translated_root.path)
+    # Plain pages, not .specific(): Page.get_sitemap_urls() needs only the base fields, and
+    # specific pages would cost a query per page type. A page type that overrides
+    # get_sitemap_urls() would need .specific() back here.
+    pages = Page.objects.filter(in_any_language).live().public().select_related("locale")
+    entries, versions = [], defaultdict(list)
+    for page in pages.only(*PAGE_FIELDS).order_by("path"):
+        for url_info in page.get_sitemap_urls(request):
+            entries.append({"location": url_info["location"], "lastmod": url_info["lastmod"]})
+            versions[page.translation_key].append((page.locale.language_code, url_info["location"]))
+    alternates = {url: alternate_links(languages) for languages in versions.values() for _code, url in languages}
+    for entry in entries:
+        entry["alternates"] = alternates.get(entry["location"], [])
+    return entries
 
 
 class CountrySitemap(Sitemap):
@@ -68,33 +87,7 @@ class CountrySitemap(Sitemap):
 
     @cached_property
     def _entries(self):
-        """One query per language, whatever the number of countries and pages."""
-        languages = dict(settings.LANGUAGES)
-        sections = country_sections()
-        root_url = self.get_wagtail_site().root_url
-        entries = []
-        for locale in Locale.objects.filter(language_code__in=languages).order_by("language_code"):
-            visible = Page.objects.live().public().filter(locale=locale).values("pk")
-            countries = (
-                Country.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
-                .annotate(**{section.latest_annotation: section.latest(visible) for section in sections})
-                .order_by("iso_code")
-            )
-            with translation.override(locale.language_code):
-                for country in countries:
-                    published = [getattr(country, section.latest_annotation) for section in sections]
-                    published = [moment for moment in published if moment is not None]
-                    if not published:
-                        continue  # No page of this language names it: the country index leaves it out.
-                    entries.append(
-                        {
-                            "iso_code": country.iso_code,
-                            "language": locale.language_code,
-                            "location": root_url + reverse("country_detail", kwargs={"iso_code": country.iso_code}),
-                            "lastmod": max(published),
-                        }
-                    )
-        return entries
+        return _country_entries(self.request, self.get_wagtail_site().root_url)
 
     def _urls(self, page, protocol, domain):
         entries = self.paginator.page(page).object_list
@@ -115,3 +108,33 @@ class CountrySitemap(Sitemap):
         if urls:
             self.latest_lastmod = max(url["lastmod"] for url in urls)
         return urls
+
+
+@cached_until_content_changes
+def _country_entries(request, root_url):
+    """One query per language, whatever the number of countries and pages."""
+    languages = dict(settings.LANGUAGES)
+    sections = country_sections()
+    entries = []
+    for locale in Locale.objects.filter(language_code__in=languages).order_by("language_code"):
+        visible = Page.objects.live().public().filter(locale=locale).values("pk")
+        countries = (
+            Country.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
+            .annotate(**{section.latest_annotation: section.latest(visible) for section in sections})
+            .order_by("iso_code")
+        )
+        with translation.override(locale.language_code):
+            for country in countries:
+                published = [getattr(country, section.latest_annotation) for section in sections]
+                published = [moment for moment in published if moment is not None]
+                if not published:
+                    continue  # No page of this language names it: the country index leaves it out.
+                entries.append(
+                    {
+                        "iso_code": country.iso_code,
+                        "language": locale.language_code,
+                        "location": root_url + reverse("country_detail", kwargs={"iso_code": country.iso_code}),
+                        "lastmod": max(published),
+                    }
+                )
+    return entries

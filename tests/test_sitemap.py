@@ -2,6 +2,7 @@
 its other languages' addresses and when it last changed; nothing a visitor may not see."""
 
 import datetime
+from unittest import mock
 
 import pytest
 from defusedxml.ElementTree import fromstring as parse_xml
@@ -89,7 +90,8 @@ def test_a_country_page_changes_when_one_of_its_pages_is_published(client, site_
     moldova = f"{root}/en/countries/MD/"
     before = sitemap(client)[moldova]["lastmod"]
     later = datetime.datetime(2031, 5, 4, 12, 0, tzinfo=datetime.UTC)
-    Page.objects.filter(pk=site_tree.country_project.pk).update(last_published_at=later)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        site_tree.country_project.save_revision().publish()
     assert sitemap(client)[moldova]["lastmod"] == "2031-05-04" != before
 
 
