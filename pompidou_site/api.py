@@ -24,8 +24,11 @@ import logging
 import re
 
 from rest_framework import serializers
+from rest_framework.decorators import api_view, permission_classes, renderer_classes
 from rest_framework.filters import BaseFilterBackend
+from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 
@@ -33,7 +36,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import path, reverse
+from django.urls import path, re_path, reverse
 from django.utils import translation
 
 from wagtail.api.v2.filters import (
@@ -270,6 +273,10 @@ class CheckedFieldsFilter(FieldsFilter):
                 except ValidationError as error:
                     reason = " ".join(error.messages)
                     raise BadRequestError(f"{name}: '{value}' is not a valid value ({reason})") from None
+                allowed = [str(choice) for choice, _label in field.flatchoices if choice != ""]
+                if allowed and value not in allowed:
+                    # Else a typo ("asia", "bogus") reads as "nothing matches".
+                    raise BadRequestError(f"{name}: '{value}' is not one of {', '.join(allowed)}")
         # Wagtail's filter, on the parameters left to it.
         if handled:
             request = _WithoutParameters(request, handled)
@@ -482,15 +489,35 @@ class CountryPageUrlField(serializers.Field):
 
     def to_representation(self, country):
         with translation.override(country.locale.language_code):
-            path = reverse("country_detail", kwargs={"iso_code": country.iso_code.lower()})
+            path = reverse("country_detail", kwargs={"iso_code": country.iso_code})
         return get_full_url(self.context["request"], path)
+
+
+class CountryCodeFilter(BaseFilterBackend):
+    """`?iso_code=md` as `?iso_code=MD`: a country code in either case, as everywhere else."""
+
+    def filter_queryset(self, request, queryset, view):
+        if "iso_code" not in request.GET:
+            return queryset
+        try:
+            return queryset.filter(iso_code=parse_country(request.GET["iso_code"]))
+        except ValueError as error:
+            raise BadRequestError(f"iso_code: {error}") from error
 
 
 class CountriesAPIViewSet(ReadOnlyAPI, BaseAPIViewSet):
     """The countries, one entry per country and language (`?locale=fr`, `?iso_code=MD`, `?region=`)."""
 
     model = Country
-    filter_backends = [CheckedFieldsFilter, CheckedLocaleFilter, OrderingFilter, CheckedSearchFilter]
+    filter_backends = [
+        CountryCodeFilter,
+        CheckedFieldsFilter,
+        CheckedLocaleFilter,
+        OrderingFilter,
+        CheckedSearchFilter,
+    ]
+    # Read by CountryCodeFilter, so left alone by CheckedFieldsFilter.
+    own_filters = {"iso_code": parse_country}
     known_query_parameters = BaseAPIViewSet.known_query_parameters | {"locale"}
     body_fields = [*BaseAPIViewSet.body_fields, "name", "iso_code", "region"]
     meta_fields = [*BaseAPIViewSet.meta_fields, "locale", "html_url"]
@@ -613,5 +640,29 @@ api_router.register_endpoint("pages", PublicPagesAPIViewSet)
 api_router.register_endpoint("countries", CountriesAPIViewSet)
 api_router.register_endpoint("documents", PublicDocumentsAPIViewSet)
 
+
+@api_view(["GET", "HEAD"])
+@renderer_classes([JSONRenderer])
+@permission_classes([AllowAny])
+def api_index(request):
+    """/api/v2/: the endpoints, so that the API's root explains itself."""
+    return Response({name: request.build_absolute_uri(f"{name}/") for name in ("pages", "countries", "documents")})
+
+
+@api_view(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+@renderer_classes([JSONRenderer])
+@permission_classes([AllowAny])
+def api_not_found(request, rest):
+    """Any other address under /api/v2/: a JSON 404, as the endpoints give for an unknown id
+    (without it, the language middleware would send it to /en/api/v2/... and an HTML page)."""
+    # As ReadOnlyAPI.finalize_response: the API's own URLconf, so that the 404 stays a 404.
+    request._request.urlconf = __name__
+    return Response({"message": f"No such address in the API: {request.path}"}, status=404)
+
+
 # Included by pompidou_site/urls.py; also the URLconf LocaleMiddleware sees for API answers.
-urlpatterns = [path("api/v2/", api_router.urls)]
+urlpatterns = [
+    path("api/v2/", api_index, name="api_index"),
+    path("api/v2/", api_router.urls),
+    re_path(r"^api/v2/(?P<rest>.*)$", api_not_found),
+]

@@ -125,8 +125,8 @@ def test_countries_in_each_language(client, french_tree):
         ("RO", "Roumanie"),
     ]
     root = french_tree.site.root_url
-    assert french["items"][0]["meta"]["html_url"] == f"{root}/fr/pays/md/"
-    assert english["items"][0]["meta"]["html_url"] == f"{root}/en/countries/md/"
+    assert french["items"][0]["meta"]["html_url"] == f"{root}/fr/pays/MD/"
+    assert english["items"][0]["meta"]["html_url"] == f"{root}/en/countries/MD/"
     only_moldova = get(client, "/api/v2/countries/?iso_code=MD")
     assert {item["meta"]["locale"] for item in only_moldova["items"]} == {"en", "fr"}
     detail = get(client, f"/api/v2/countries/{french_tree.moldova.pk}/")
@@ -312,6 +312,9 @@ def test_filters_combine(client, site_tree):
         ("/api/v2/pages/?site=localhost:port", "site: no site has the address"),
         (f"{PROJECTS}&documents=x", "not an operation or a recognised field: documents"),
         ("/api/v2/countries/?iso_code=%00", "null characters"),
+        ("/api/v2/countries/?iso_code=MDA", "is not a country code"),
+        ("/api/v2/countries/?region=asia", "region: 'asia' is not one of europe, mena"),
+        (f"{PROJECTS}&status=bogus", "status: 'bogus' is not one of"),
         ("/api/v2/documents/?programme=abc", "programme: 'abc' is not a page id"),
         ("/api/v2/documents/?country=Moldova", "country: 'Moldova' is not a country code"),
         ("/api/v2/documents/?year=twenty", "year: 'twenty' is not a year"),
@@ -325,6 +328,31 @@ def test_filters_combine(client, site_tree):
 def test_malformed_filters_are_a_400_that_says_why(client, site_tree, query, message):
     data = get(client, query, status=400)
     assert message in data["message"]
+
+
+def test_a_country_code_may_be_given_in_either_case(client, french_tree):
+    upper = get(client, "/api/v2/countries/?iso_code=MD")
+    lower = get(client, "/api/v2/countries/?iso_code=md")
+    assert upper["meta"]["total_count"] == 2
+    assert lower["items"] == upper["items"]
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["/api/v2/pages/abc/", "/api/v2/pages/-1/", "/api/v2/countries/abc/", "/api/v2/images/", "/api/v2/nothing"],
+)
+def test_an_address_the_api_does_not_have_is_a_json_404_where_it_was_asked(client, site_tree, address):
+    response = client.get(address)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "No such address in the API" in response.json()["message"]
+
+
+def test_the_api_root_lists_its_endpoints(client, site_tree):
+    index = get(client, "/api/v2/")
+    assert index == {name: f"http://testserver/api/v2/{name}/" for name in ("pages", "countries", "documents")}
+    for url in index.values():
+        get(client, url.removeprefix("http://testserver"))
 
 
 def test_out_of_range_ids_are_not_found_rather_than_a_server_error(client, site_tree):
