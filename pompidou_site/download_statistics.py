@@ -52,6 +52,10 @@ document_served.connect(_remember_served_document, dispatch_uid="pompidou_downlo
 def serve_document(request, document_id, document_filename):
     """Wagtail's document view, counting the downloads it serves."""
     response = serve(request, document_id, document_filename)
+    if response.get("Content-Encoding") == "None":
+        # Wagtail's sendfile writes the guessed encoding even when there is none (a PDF's): a
+        # literal "None" that a client or CDN could take for an encoding it does not know.
+        del response["Content-Encoding"]
     document = getattr(request, SERVED_ATTRIBUTE, None)
     if document is None:
         return response

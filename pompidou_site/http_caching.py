@@ -21,7 +21,9 @@ try:
 except ImportError:  # pragma: no cover - Brotli is in requirements.txt; gzip still works without it.
     brotli = None
 
-COMPRESSIBLE_TYPES = re.compile(r"^(text/|application/(xml|rss\+xml|json|javascript|xhtml\+xml)|image/svg\+xml)")
+COMPRESSIBLE_TYPES = re.compile(
+    r"^(text/|application/(xml|rss\+xml|atom\+xml|json|javascript|xhtml\+xml)|image/svg\+xml)"
+)
 MINIMUM_SIZE = 200
 # Brotli 5 and gzip 6: at 20-70 KB pages both take about a millisecond, a cost an uncached page
 # pays once and a cached page never (the page cache stores each encoding already compressed).

@@ -47,7 +47,15 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "generation"
 GENERATION_ATTRIBUTE = "_pompidou_page_cache_generation"
 HIT_HEADER = "X-Page-Cache"
-CACHEABLE_TYPES = ("text/html", "application/xml", "text/xml", "application/rss+xml", "text/plain")
+CACHEABLE_TYPES = (
+    "text/html",
+    "application/xml",
+    "text/xml",
+    "application/rss+xml",
+    "application/atom+xml",
+    "text/calendar",
+    "text/plain",
+)
 # Headers the outer middleware (request log, security, conditional GET) set on each response.
 UNSTORED_HEADERS = {"x-request-id", "set-cookie", "date"}
 CACHED_FILE_FACTS = {"file_size", "file_hash"}

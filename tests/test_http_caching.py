@@ -20,7 +20,15 @@ def page_cache_on(settings):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "url_of",
-    [lambda tree: tree.programme.url, lambda tree: tree.home_fr.url, lambda _: "/sitemap.xml", lambda _: "/en/feed/"],
+    [
+        lambda tree: tree.programme.url,
+        lambda tree: tree.home_fr.url,
+        lambda _: "/sitemap.xml",
+        lambda _: "/en/feed/",
+        lambda _: "/en/feed/atom/",
+        lambda _: "/fr/flux/atom/",
+        lambda tree: factories.TrainingCalendarPageFactory(parent=tree.home).url + "ics/",
+    ],
 )
 def test_pages_feeds_and_the_sitemap_carry_validators_and_answer_304(client, site_tree, page_cache_on, url_of):
     url = url_of(site_tree)
@@ -28,7 +36,8 @@ def test_pages_feeds_and_the_sitemap_carry_validators_and_answer_304(client, sit
     assert first.status_code == 200
     assert first["ETag"]
     assert first["Last-Modified"]
-    assert "no-cache" in first["Cache-Control"]
+    assert "no-cache" in first["Cache-Control"] and "public" in first["Cache-Control"]
+    assert get(client, url)["X-Page-Cache"] == "hit"
     by_etag = get(client, url, if_none_match=first["ETag"])
     assert by_etag.status_code == 304
     assert by_etag.content == b""
@@ -90,6 +99,8 @@ def test_public_documents_are_revalidated_by_etag(client):
     assert first["Cache-Control"] == "public, no-cache"
     assert first["ETag"]
     assert first["Last-Modified"]
+    # Wagtail's sendfile writes "None" when a file has no encoding: no such header reaches a client.
+    assert "Content-Encoding" not in first
     assert get(client, document.url, if_none_match=first["ETag"]).status_code == 304
 
 
@@ -113,3 +124,12 @@ def test_static_files_are_hashed_and_compressed_with_brotli_in_production():
     from whitenoise.compress import Compressor
 
     assert Compressor(quiet=True).use_brotli
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/en/feed/atom/", "/fr/flux/atom/", "/en/feed/"])
+def test_the_feeds_are_compressed_like_the_pages(client, site_tree, url):
+    plain = get(client, url)
+    compressed = get(client, url, accept_encoding="br, gzip")
+    assert compressed["Content-Encoding"] == "br"
+    assert brotli.decompress(compressed.content) == plain.content

@@ -56,7 +56,7 @@ def pdf_route(page):
 def read_pdf(response):
     assert response.status_code == 200, response.content[:300]
     assert response["Content-Type"] == "application/pdf"
-    content = b"".join(response.streaming_content)
+    content = response.content
     assert content.startswith(b"%PDF-")
     return PdfReader(io.BytesIO(content))
 
@@ -328,3 +328,28 @@ def test_the_pdf_is_offered_under_a_file_name_in_its_language(client, training):
     response = client.get(pdf_route(training))
 
     assert response["Content-Disposition"] == 'inline; filename="2012-edition-drugs-in-prisons-en.pdf"'
+
+
+def test_a_long_title_gives_a_readable_file_name_with_its_years(client, training):
+    training.title = "Psychosocial skills seminars in Zaporizhzhia 2007–2008 for parents, educators and NGO staff"
+    training.save_revision().publish()
+    name = outline_pdf.download_name(TrainingOutlinePage.objects.get(pk=training.pk))
+    assert name.startswith("psychosocial-skills-seminars-in-zaporizhzhia-2007-2008-")
+    assert name.endswith("-en.pdf")
+    assert len(name) <= outline_pdf.MAX_NAME_STEM + len("-en.pdf")
+    assert "--" not in name and not name.removesuffix("-en.pdf").endswith("-")
+
+
+def test_a_public_pdf_is_revalidated_and_answered_304_while_unchanged(client, training):
+    first = client.get(pdf_route(training))
+    assert first.status_code == 200
+    assert first["Cache-Control"] == "public, no-cache"
+    assert first["ETag"] and first["Last-Modified"]
+    assert client.get(pdf_route(training), headers={"If-None-Match": first["ETag"]}).status_code == 304
+    assert client.get(pdf_route(training), headers={"If-Modified-Since": first["Last-Modified"]}).status_code == 304
+
+    training.introduction = "A changed introduction."
+    training.save_revision().publish()
+    changed = client.get(pdf_route(training), headers={"If-None-Match": first["ETag"]})
+    assert changed.status_code == 200
+    assert changed["ETag"] != first["ETag"]

@@ -1,19 +1,24 @@
 import calendar
+import contextlib
+import hashlib
 from datetime import date, timedelta
 
 from rest_framework import serializers
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.template.defaultfilters import date as format_date
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.html import format_html_join
+from django.utils.http import content_disposition_header, http_date
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -441,14 +446,21 @@ class TrainingOutlinePage(RoutablePageMixin, BasePage):
             )
             response["Retry-After"] = "120"
             return response
-        response = FileResponse(
-            default_storage.open(name, "rb"),
-            content_type="application/pdf",
-            filename=outline_pdf.download_name(self),
+        with default_storage.open(name, "rb") as stored:
+            content = stored.read()  # Some tens of KB: read whole, for its hash.
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=False, filename=outline_pdf.download_name(self)
         )
         if self.get_view_restrictions():
             # Never kept by a shared cache: the next reader may not be allowed to see it.
             response["Cache-Control"] = "private, no-store"
+            return response
+        # Like a document: kept, revalidated on every download, 304 while the file is the same.
+        response["ETag"] = f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
+        with contextlib.suppress(NotImplementedError, OSError):
+            response["Last-Modified"] = http_date(default_storage.get_modified_time(name).timestamp())
+        patch_cache_control(response, **settings.PAGE_CACHE_CONTROL)
         return response
 
     def get_context(self, request, *args, **kwargs):

@@ -17,6 +17,7 @@ date formatting, title and language in the metadata, bookmarks for its headings)
 
 import logging
 import posixpath
+import re
 from dataclasses import dataclass
 
 from django_tasks import task
@@ -67,10 +68,17 @@ def stored_name(page):
     return posixpath.join(_folder(page), f"{page.live_revision_id}.pdf")
 
 
+MAX_NAME_STEM = 80
+
+
 def download_name(page):
     """The file name a reader's browser saves it under: "2012-edition-executive-training-en.pdf"."""
     with translation.override(page.locale.language_code):
-        stem = slugify(page.standalone_title) or "training-outline"
+        # Dashes as hyphens first: slugify drops them, and "2007–2008" would read "20072008".
+        stem = slugify(re.sub(r"[\u2010-\u2015]", "-", page.standalone_title)) or "training-outline"
+    if len(stem) > MAX_NAME_STEM:
+        # Cut at a word: a name a reader can still read in a downloads folder.
+        stem = stem[: MAX_NAME_STEM + 1].rsplit("-", 1)[0]
     return f"{stem}-{page.locale.language_code}.pdf"
 
 
