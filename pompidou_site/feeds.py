@@ -9,7 +9,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Locale, Page, Site, get_page_models
 
 from .models import BasePage
 from .page_cache import cached_until_content_changes
@@ -20,6 +20,11 @@ def _language_home(request):
     """The home page of the active language, looked up once per change of content."""
     site = Site.find_for_request(request) or Site.objects.get(is_default_site=True)
     return site.root_page.get_translation_or_none(Locale.get_active())
+
+
+def announced_page_types():
+    """The page types whose publications the feeds announce (`BasePage.announced_in_feeds`)."""
+    return [model for model in get_page_models() if getattr(model, "announced_in_feeds", False)]
 
 
 class LanguageFeedMixin:
@@ -82,6 +87,7 @@ class PageTreeFeed(Feed):
             .live()
             .public()
             .filter(last_published_at__isnull=False)
+            .type(*announced_page_types())
             .order_by("-last_published_at", "path")
             .defer_streamfields()
             .specific()[: self.item_count]

@@ -445,6 +445,9 @@ class BasePage(Page):
 
     # What a reader calls this kind of page, in search results; its verbose name if not set.
     type_label = None
+    # Whether a publication of this kind of page is news for the feeds' subscribers (the
+    # programmes' work); utility pages (statements, forms, indexes) are not.
+    announced_in_feeds = False
     # A template shown under the page's title on its listing card (given the page as `project`), if any.
     card_badge_template = None
     # The open data API's filters of this page type: query parameter -> function(queryset, value)

@@ -57,6 +57,7 @@ class ProgrammeIndexPage(BasePage):
 
 class ProgrammePage(RoutablePageMixin, PeriodMixin, BasePage):
     type_label = _("Programme")
+    announced_in_feeds = True
     page_description = _("A training or co-operation programme, with its country projects and training outlines.")
 
     body = StreamField(body_blocks(), blank=True, verbose_name=_("body"), help_text=BODY_HELP)
@@ -229,6 +230,7 @@ class CountryProjectPage(PeriodMixin, BasePage):
         COMPLETED = "completed", _("Completed")
 
     type_label = _("Country project")
+    announced_in_feeds = True
     card_badge_template = "programmes/status_badge.html"
     page_description = _("A programme’s project in one country, or in several for a regional project.")
 

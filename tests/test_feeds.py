@@ -51,6 +51,9 @@ def test_the_site_wide_feeds_list_the_latest_pages_with_titles_that_stand_alone(
     assert "Drugs in Prisons" in titles
     # Only English pages; the home page itself is the feed, not an entry.
     assert site_tree.home.title not in titles
+    # Only the programmes' work: no statement, form or index is news.
+    for utility in (site_tree.standard_page, site_tree.feedback_form, site_tree.index):
+        assert utility.live and utility.title not in titles
     links = {entry.title: entry.link for entry in parsed.entries}
     assert links[MOLDOVA_PROJECT] == site_tree.country_project.get_full_url()
     if version == "atom10":

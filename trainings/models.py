@@ -55,6 +55,7 @@ class TrainingOutlinePage(RoutablePageMixin, BasePage):
         MORE_THAN = "more_than", _("more than")
 
     type_label = _("Training outline")
+    announced_in_feeds = True
     page_description = _("One edition of a training, with its dates, place, audience, sessions and outline.")
 
     year = models.PositiveSmallIntegerField(_("year"), help_text=_("The year the training took place, such as 2012."))
