@@ -2,7 +2,7 @@
 #
 # Production image: gunicorn serving the site with production settings.
 # Build:    docker build -t pompidou-site .
-# Release:  docker run --rm --env-file prod.env pompidou-site python manage.py migrate --noinput
+# Release:  docker run --rm --env-file prod.env -e DB_STATEMENT_TIMEOUT=0 pompidou-site python manage.py migrate --noinput
 #           (and, on an empty database only, python manage.py load_seed_content)
 # Serve:    docker run --env-file prod.env -p 8000:8000 -v pompidou-media:/app/media pompidou-site
 # Worker:   docker run --env-file prod.env -v pompidou-media:/app/media pompidou-site python manage.py db_worker
