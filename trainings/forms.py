@@ -18,6 +18,10 @@ class TrainingFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, data, *, trainings, holder=None):
+        if data and "country" in data:
+            # A country code in either case, as the country pages and the API take it.
+            data = data.copy()
+            data["country"] = data["country"].upper()
         super().__init__(data)
         programmes = {}
         for training in trainings:
