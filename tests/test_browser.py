@@ -1048,3 +1048,26 @@ def test_images_have_alt_text_or_are_decorative_with_size_and_modern_formats(
             ]
             assert {"image/avif", "image/webp"} & set(source_types), f"image {index} offers only {source_types}"
         assert alts == ["", DESCRIBED_ALT_TEXT]
+
+
+def test_on_a_phone_the_breadcrumbs_show_home_the_parent_and_the_page_on_one_readable_line(mobile_context):
+    """Four crumbs at 320 px: the programmes index gives way to an ellipsis, and no crumb left is
+    cut to a letter or two."""
+    page = mobile_context.new_page()
+    page.goto(
+        "/fr/programmes/formation-prevention-parents-educateurs-ong/seminaires-competences-psychosociales-zaporojie/"
+    )
+    crumbs = page.locator("nav.breadcrumbs li")
+    assert crumbs.count() == 4
+    shown = [crumbs.nth(number) for number in range(4) if crumbs.nth(number).is_visible()]
+    assert [crumb.locator("a").get_attribute("href") for crumb in shown] == [
+        crumbs.nth(number).locator("a").get_attribute("href") for number in (0, 2, 3)
+    ]
+    for crumb in shown:
+        link = crumb.locator("a")
+        cut = link.evaluate("link => link.scrollWidth > link.clientWidth")
+        # Whole, or cut to an ellipsis after some six letters at least.
+        assert not cut or link.bounding_box()["width"] >= 64, (crumb.inner_text(), link.bounding_box())
+    trail = page.locator("nav.breadcrumbs ol").bounding_box()
+    assert trail["height"] <= shown[0].bounding_box()["height"] + 1, "the trail wraps"
+    page.close()
