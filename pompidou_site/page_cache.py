@@ -90,7 +90,7 @@ class LocalCopies:
                 return None
             self._entries.move_to_end(key)
         # Unpickled for each request, as from the shared cache: no request sees another's objects.
-        return pickle.loads(data)  # noqa: S301 - written by this process, below
+        return pickle.loads(data)  # noqa: S301 - written by this process, below  # nosec B301
 
     def set(self, key, value, timeout, limit):
         data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
