@@ -101,7 +101,7 @@ def test_every_seeded_training_outline_offers_a_generated_pdf_that_matches_it(cl
 
         response = client.get(route)
         assert response.status_code == 200
-        content = b"".join(response.streaming_content)
+        content = response.content
         reader = PdfReader(io.BytesIO(content))
         text = document_text_lines(content)
         language = page.locale.language_code
