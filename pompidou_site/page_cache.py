@@ -108,13 +108,12 @@ class LocalCopies:
         if entry is not None:
             self._size -= len(entry[1])
 
-    def clear(self):
-        with self._lock:
-            self._entries.clear()
-            self._size = 0
-
 
 local_copies = LocalCopies()
+
+
+def _shortest_timeout():
+    return min(settings.PAGE_CACHE_TIMEOUT, *settings.PAGE_CACHE_TIMEOUTS_BY_VIEW.values())
 
 
 class FailSoftCache:
@@ -148,7 +147,9 @@ class FailSoftCache:
             value = self._call("get", key, default=None)
             if value is None:
                 return default
-            local_copies.set(key, value, settings.PAGE_CACHE_TIMEOUT, self._local_limit)
+            # The shared entry's own timeout is not known here: the shortest any entry gets
+            # (search results' 60 s), so that no copy outlives its original.
+            local_copies.set(key, value, _shortest_timeout(), self._local_limit)
         return value
 
     def set(self, key, value, timeout):

@@ -377,3 +377,23 @@ def test_local_copies_expire_with_their_timeout_and_are_never_shared_objects():
     assert copies.get("fragment:1:a") == {"menu": ["Programmes"]}
     with mock.patch("pompidou_site.page_cache.time.monotonic", return_value=10**12):
         assert copies.get("fragment:1:a") is None
+
+
+@pytest.mark.django_db
+def test_a_copy_read_from_redis_never_outlives_the_shortest_timeout(settings):
+    """Search results stay 60 s in Redis: a copy this process takes of one, not knowing its
+    timeout, is dropped by then too."""
+    settings.CACHES = {
+        **settings.CACHES,
+        settings.PAGE_CACHE_ALIAS: redis_alias(REDIS_URL, f"test-pages-{uuid.uuid4().hex}"),
+    }
+    shared = page_cache.page_cache()
+    shared._cache.set("page:1:search", b"results", 60)  # as another process stored it
+    copies = page_cache.LocalCopies()
+    with mock.patch("pompidou_site.page_cache.local_copies", copies):
+        assert shared.get("page:1:search") == b"results"
+        assert copies.get("page:1:search") == b"results"
+        later = page_cache.time.monotonic() + 61
+        with mock.patch("pompidou_site.page_cache.time.monotonic", return_value=later):
+            assert copies.get("page:1:search") is None
+    shared.delete_pattern("*")
