@@ -118,6 +118,13 @@ class ParsedQuery:
     def __bool__(self):
         return bool(self.words)
 
+    @property
+    def shown(self):
+        """The query as the headings quote it: a query that is one "quoted phrase" loses its own
+        quotes, which the heading's quotation marks replace."""
+        match = PHRASE.fullmatch(self.text)
+        return match.group(1).strip() if match else self.text
+
     def backend_query(self):
         """Words and "quoted phrases" for the backend, nothing else of what was typed."""
         rest = PHRASE.sub(" ", self.text)
@@ -128,9 +135,17 @@ class ParsedQuery:
         return parts[0] if len(parts) == 1 else And(parts)
 
 
+# Control characters (NUL above all) cannot be stored in PostgreSQL text, nor written in HTML.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_control_characters(text):
+    """What was typed in an address, without the characters no page may echo or store."""
+    return CONTROL_CHARACTERS.sub("", text or "")
+
+
 def parse_query(raw):
-    # NUL bytes cannot be stored in PostgreSQL text; drop them rather than fail.
-    text = (raw or "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
+    text = without_control_characters(raw).strip()[:MAX_QUERY_LENGTH]
     phrases = [WORD.findall(phrase) for phrase in PHRASE.findall(text)]
     return ParsedQuery(text=text, words=WORD.findall(text), phrases=[phrase for phrase in phrases if phrase])
 
@@ -673,6 +688,7 @@ def search_context(request):
     filtering = any(item.selected is not None for item in filters.values())
     context = {
         "search_query": query.text,
+        "search_query_shown": query.shown,
         "search_results": None,
         "filters": list(filters.values()),
         "filtering": filtering,

@@ -249,6 +249,14 @@ def test_hostile_filters_never_break_the_calendar_or_its_feed(client, calendar, 
         assert response.status_code == 200, f"{url} with {value!r} answered {response.status_code}"
 
 
+def test_an_invalid_choice_is_named_without_its_unprintable_characters(client, calendar):
+    # NUL is a parse error in HTML: the error message must not echo it.
+    soup_text = client.get(calendar["page"].url, {"year": "20\x0010", "country": "Z\x01Z"}).content.decode()
+    assert "\x00" not in soup_text and "\x01" not in soup_text
+    assert "2010 is not one of the available choices" in soup_text
+    assert "ZZ is not one of the available choices" in soup_text
+
+
 def test_a_training_spanning_years_is_found_in_each(client, site_tree, calendar):
     factories.TrainingOutlinePageFactory(
         parent=site_tree.programme,

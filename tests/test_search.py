@@ -443,6 +443,22 @@ def test_only_the_words_of_a_query_reach_the_backend(typed, words, phrases):
     assert query.phrases == phrases
 
 
+@pytest.mark.parametrize(
+    ("typed", "heading"),
+    [
+        ('"drugs in prisons"', "for “drugs in prisons”"),
+        ('"drugs in prisons" moldova', 'for “"drugs in prisons" moldova”'),
+        ("prisons", "for “prisons”"),
+    ],
+)
+def test_a_quoted_query_is_not_quoted_twice_in_the_headings(client, site_tree, typed, heading):
+    soup = BeautifulSoup(search(client, q=typed).content, "html.parser")
+    assert soup.title.get_text().endswith(f"{heading} – Pompidou Group"), soup.title.get_text()
+    assert soup.find(class_="result-count").get_text().endswith(heading)
+    # The search box keeps exactly what was typed.
+    assert soup.find("input", attrs={"name": "q"})["value"] == typed
+
+
 def test_editors_may_promote_search_results(client, site_tree, django_user_model):
     from django.contrib.auth.models import Group
 

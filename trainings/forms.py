@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pompidou_site.search import without_control_characters
 from pompidou_site.taxonomy import in_locale
 
 
@@ -18,10 +19,15 @@ class TrainingFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, data, *, trainings, holder=None):
-        if data and "country" in data:
-            # A country code in either case, as the country pages and the API take it.
+        if data:
             data = data.copy()
-            data["country"] = data["country"].upper()
+            for name in self.base_fields:
+                if name in data:
+                    # An invalid choice is named in its error message: nothing unprintable in it.
+                    data[name] = without_control_characters(data[name])
+            if "country" in data:
+                # A country code in either case, as the country pages and the API take it.
+                data["country"] = data["country"].upper()
         super().__init__(data)
         programmes = {}
         for training in trainings:
