@@ -21,8 +21,10 @@ import math
 from dataclasses import dataclass
 
 # The region the Group works in, with a margin: from the Atlantic coast of Morocco to the Caspian,
-# from the Sahara to Scandinavia. Longitude and latitude in degrees.
-WEST, EAST, SOUTH, NORTH = -17.0, 50.0, 19.0, 64.0
+# from the Sahara to Scandinavia. Longitude and latitude in degrees. The west is far out in the
+# Atlantic because the frame is cropped at the conic's bulging corners: at -17 the crop cut off
+# Morocco's south-west coast (tests/test_map.py checks that no seed country touches the frame).
+WEST, EAST, SOUTH, NORTH = -23.0, 50.0, 19.0, 64.0
 # Before projecting, every point is clamped into this wider box, whose edges all project outside the
 # frame: Siberia, Antarctica or the antimeridian never wrap round the cone into the picture, and two
 # neighbours' shared points stay shared. Clipping to the frame then removes what is outside.

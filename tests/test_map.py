@@ -254,6 +254,17 @@ def test_the_committed_shapes_lie_inside_their_view_box(variant):
             assert 0 <= x <= width and 0 <= y <= height, code
 
 
+@pytest.mark.parametrize("variant", ["full", "card"])
+def test_every_seed_country_is_drawn_whole_not_cut_by_the_frame(variant):
+    data = map_data()["variants"][variant]
+    _x, _y, width, height = map(int, data["viewBox"].split())
+    for code in seed_country_codes():
+        on_the_frame = [
+            (x, y) for x, y in absolute_points(data["countries"][code]) if x in (0, width) or y in (0, height)
+        ]
+        assert not on_the_frame, f"{code} is cut by the frame at {on_the_frame}"
+
+
 def centre(points):
     points = list(points)
     return sum(x for x, _y in points) / len(points), sum(y for _x, y in points) / len(points)
