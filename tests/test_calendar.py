@@ -321,6 +321,33 @@ def test_the_feed_follows_the_filters_and_the_language(client, calendar, site_tr
     assert str(events["Séminaire de printemps — Drugs in Prisons"]["LOCATION"]) == "Chișinău, Republic of Moldova"
 
 
+def french_link(soup):
+    return soup.find("nav", class_="language-switcher").find("a", hreflang="fr")["href"]
+
+
+def test_changing_language_keeps_the_filters_chosen(client, calendar, site_tree):
+    programme_fr = site_tree.programme_fr
+    programme_fr.slug = "drogues-en-prison"
+    programme_fr.save_revision().publish()
+    french = translate(calendar["march"], site_tree.home_fr.locale)
+    french.title = "Séminaire de printemps"
+    french.save_revision().publish()
+
+    soup = soup_of(client.get(calendar["page"].url, {"programme": "drugs-in-prisons", "country": "md", "year": "2026"}))
+    # The programme by its French slug, the country and year as chosen.
+    assert french_link(soup) == calendar["page_fr"].url + "?programme=drogues-en-prison&country=MD&year=2026"
+    french_soup = soup_of(client.get(french_link(soup)))
+    for name, value in {"programme": "drogues-en-prison", "country": "MD", "year": "2026"}.items():
+        assert french_soup.find("select", attrs={"name": name}).find("option", selected=True)["value"] == value
+    assert all_titles(french_soup) == {"Séminaire de printemps — Drugs in Prisons"}
+
+    # A programme with no French version is left out; the other choices are kept.
+    soup = soup_of(client.get(calendar["page"].url, {"programme": "mednet", "year": "2026"}))
+    assert french_link(soup) == calendar["page_fr"].url + "?year=2026"
+    # No filter: the plain address of the other calendar.
+    assert french_link(soup_of(client.get(calendar["page"].url))) == calendar["page_fr"].url
+
+
 def test_the_calendar_page_links_its_feed(client, calendar):
     soup = soup_of(client.get(calendar["page"].url, {"country": "RO"}))
     link = soup.find("a", attrs={"type": "text/calendar", "href": lambda href: "/ics/" in href and "?" in href})

@@ -33,9 +33,11 @@ class TrainingFilterForm(forms.Form):
         for training in trainings:
             programme = training.parent_page
             programmes.setdefault(programme.path, programme)
+        # The programmes offered, by slug (their value in the address), in the tree's order.
+        self.programmes = {programme.slug: programme for _path, programme in sorted(programmes.items())}
         self.fields["programme"].choices = [
             ("", _("All programmes")),
-            *((programme.slug, programme.title) for _path, programme in sorted(programmes.items())),
+            *((slug, programme.title) for slug, programme in self.programmes.items()),
         ]
         countries = {training.country.pk: training.country for training in trainings if training.country}
         self.fields["country"].choices = [

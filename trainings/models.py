@@ -2,6 +2,7 @@ import calendar
 import contextlib
 import hashlib
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from rest_framework import serializers
 
@@ -589,6 +590,7 @@ class TrainingCalendarPage(RoutablePageMixin, BasePage):
         context.update(
             filter_form=form,
             filtered=form.has_filters,
+            language_switch_queries=self.filters_in_other_languages(form),
             upcoming_trainings=upcoming,
             past_trainings=past,
             ics_url=self.get_url(request)
@@ -596,6 +598,29 @@ class TrainingCalendarPage(RoutablePageMixin, BasePage):
             + (f"?{form.query_string}" if form.query_string else ""),
         )
         return context
+
+    def filters_in_other_languages(self, form):
+        """The filters chosen, as the calendar of each other language names them, so that changing
+        language keeps them: the country and year as they are, the programme by the slug of its
+        translation (left out if it has none)."""
+        selected = form.selected
+        if not selected:
+            return {}
+        programme_slugs = {}
+        programme = form.programmes.get(selected.get("programme"))
+        if programme is not None:
+            translations = programme.get_translations().live().select_related("locale")
+            programme_slugs = {translation.locale.language_code: translation.slug for translation in translations}
+        queries = {}
+        for code, _name in settings.LANGUAGES:
+            kept = {}
+            for name, value in selected.items():
+                if name != "programme":
+                    kept[name] = value
+                elif code in programme_slugs:
+                    kept[name] = programme_slugs[code]
+            queries[code] = urlencode(kept)
+        return queries
 
     @path("ics/", name="ics")
     def ics(self, request):

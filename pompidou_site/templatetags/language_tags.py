@@ -35,6 +35,14 @@ def language_versions(context, error_page=False):
     return _language_versions(context, None, error_page)
 
 
+@register.simple_tag(takes_context=True)
+def kept_query(context, language_code):
+    """What of its address a page keeps when the reader changes language ("?..." or ""): the page
+    gives it per language in its context's `language_switch_queries` (the calendar, its filters)."""
+    query = (context.get("language_switch_queries") or {}).get(language_code)
+    return f"?{query}" if query else ""
+
+
 @cached_per_request
 @cached_until_content_changes
 def _page_language_versions(context, page_pk, error_page):
