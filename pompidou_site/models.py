@@ -28,7 +28,11 @@ from .forms import FeedbackFormBuilder
 from .page_cache import cached_until_content_changes
 from .sections import home_sections
 from .structured_data import page_breadcrumbs
-from .taxonomy import alphabetical  # noqa: F401 (the sort key, where names are sorted)
+from .taxonomy import (
+    alphabetical,  # noqa: F401 (the sort key, where names are sorted)
+    of_page,
+    taxonomy_field_names,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -366,6 +370,11 @@ class PeriodMixin(models.Model):
         return fact[0] if fact else ""
 
 
+@cached_until_content_changes
+def _specific_page_at(holder, path):
+    return Page.objects.filter(path=path).specific().first()
+
+
 class BasePage(Page):
     """What every page of the site has. Page types add only what is their own."""
 
@@ -489,12 +498,14 @@ class BasePage(Page):
 
     @property
     def parent_page(self):
-        """The parent page, specific: the one `with_parents` fetched for a whole listing, if it did
-        (not kept otherwise, so that a page moved since is never given its old parent)."""
+        """The parent page, specific: the one `with_parents` fetched for a whole listing, if it did,
+        else the one at the parent's path until the content changes (a move is a change: a page
+        moved since is never given its old parent)."""
         if "_parent_page" in self.__dict__:
             return self._parent_page
-        parent = self.get_parent()
-        return parent.specific if parent else None
+        if not self.path or self.depth <= 1:
+            return None
+        return _specific_page_at(None, self.path[: -self.steplen])
 
     @staticmethod
     def with_parents(pages):
@@ -530,6 +541,14 @@ class BasePage(Page):
         if missing:
             BasePage.with_parents(missing)
         return pages
+
+    def load_named_taxonomy(self):
+        """Load the countries and partners the page names, each field once: a copy of the page kept
+        in the page cache (shared_lookups) then holds them, and showing it costs no query for them."""
+        for model in (Country, Partner):
+            for field_name in taxonomy_field_names(type(self), model):
+                of_page(self, field_name)
+        return self
 
     def get_view_restrictions(self):
         """Wagtail's, from the restrictions cached until the content changes (pompidou_site/shared_lookups.py)."""

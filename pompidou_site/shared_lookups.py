@@ -76,17 +76,23 @@ def _is_own_route(request, route):
     return view == route.page.resolve_subpage("/")[0]
 
 
-def _prefill_route(request):
-    target = _route(request, *_route_key_args(request))
-    if target is None:
-        return
-    label, pk = target
+@cached_until_content_changes
+def _routed_page(holder, label, pk):
+    """The page a path routes to, as published: only a change of content changes it."""
     try:
         # With its locale, which the page's language (its documents, its structured data) reads.
         page = apps.get_model(label).objects.select_related("locale").get(pk=pk)
     except (LookupError, Page.DoesNotExist):
+        return None
+    return page.load_named_taxonomy() if hasattr(page, "load_named_taxonomy") else page
+
+
+def _prefill_route(request):
+    target = _route(request, *_route_key_args(request))
+    if target is None:
         return
-    if not page.live:
+    page = _routed_page(None, *target)
+    if page is None or not page.live:
         return
     if isinstance(page, RoutablePageMixin):
         # As RoutablePageMixin.route() answers for the page's own address: its index route.

@@ -311,11 +311,9 @@ class CountryProjectPage(PeriodMixin, BasePage):
 
     @cached_property
     def programme(self):
-        """The programme above: the one `with_parents` fetched for a whole listing, else one query
-        (its streams loaded only if read): the page's heading, its aims and its link all use it."""
-        if "_parent_page" in self.__dict__:
-            return self._parent_page
-        return ProgrammePage.objects.filter(path=self.path[: -self.steplen]).defer_streamfields().first()
+        """The programme above (`parent_page`): the page's heading, its aims and its link all use it."""
+        parent = self.parent_page
+        return parent if isinstance(parent, ProgrammePage) else None
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

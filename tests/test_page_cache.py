@@ -111,6 +111,18 @@ def test_moving_and_deleting_a_page_refreshes_the_cached_pages(client, site_tree
 
 
 @pytest.mark.django_db
+def test_a_moved_page_names_its_new_programme_at_once(client, site_tree, page_cache_backend):
+    other = factories.ProgrammePageFactory(parent=site_tree.index, title="MedNET", slug="mednet")
+    outline = site_tree.training_outline
+    assert "Back to the programme: Drugs in Prisons" in get(client, outline.url).content.decode()
+    outline.move(other, pos="last-child")
+    outline.refresh_from_db()
+    page = get(client, outline.url).content.decode()
+    assert "Back to the programme: MedNET" in page
+    assert "Drugs in Prisons" not in page.split("<main", 1)[1]
+
+
+@pytest.mark.django_db
 def test_editing_a_snippet_refreshes_every_page_that_shows_it(client, site_tree, page_cache_backend):
     programme_url, home_url = site_tree.programme.url, site_tree.home.url
     assert "Republic of Moldova" in get(client, programme_url).content.decode()

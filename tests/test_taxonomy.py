@@ -83,3 +83,24 @@ def test_the_footer_links_the_chosen_statement_in_the_reader_language(client, si
     french_footer = footer(client, site_tree.home_fr.url)
     assert f'href="{StandardPage.objects.get(pk=french_statement.pk).url}"' in french_footer
     assert "Déclaration d&#x27;accessibilité" in french_footer
+
+
+def codes(countries):
+    return sorted(country.iso_code for country in countries)
+
+
+def test_a_draft_names_its_own_countries_and_the_live_page_the_published_ones(client, site_tree):
+    programme = site_tree.programme
+    # Shown once: the published countries are now among the page cache's fragments.
+    assert client.get(programme.url).status_code == 200
+    assert codes(taxonomy.of_page(ProgrammePage.objects.get(pk=programme.pk), "countries")) == ["MD", "RO"]
+
+    draft = ProgrammePage.objects.get(pk=programme.pk)
+    draft.countries = [site_tree.moldova]
+    draft.save_revision()
+    preview = ProgrammePage.objects.get(pk=programme.pk).get_latest_revision_as_object()
+    assert codes(taxonomy.of_page(preview, "countries")) == ["MD"]
+    assert codes(taxonomy.of_page(ProgrammePage.objects.get(pk=programme.pk), "countries")) == ["MD", "RO"]
+
+    preview.save_revision().publish()
+    assert codes(taxonomy.of_page(ProgrammePage.objects.get(pk=programme.pk), "countries")) == ["MD"]
