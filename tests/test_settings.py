@@ -174,3 +174,35 @@ def test_admin_accepts_a_pdf_upload(client, superuser):
     document = CustomDocument.objects.get(title="Upload of outline.pdf")
     assert document.file_type == "PDF"
     assert document.language == "en"
+
+
+def _gunicorn_config():
+    import runpy
+
+    return runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))
+
+
+def test_gunicorn_gives_each_worker_its_socket_and_does_not_recycle_workers_by_default(monkeypatch):
+    monkeypatch.delenv("MAX_REQUESTS", raising=False)
+    config = _gunicorn_config()
+    assert config["reuse_port"] is True
+    assert config["max_requests"] == 0
+    monkeypatch.setenv("MAX_REQUESTS", "20000")
+    assert _gunicorn_config()["max_requests_jitter"] == 2000
+
+
+def test_gunicorn_refuses_to_start_where_another_server_listens():
+    """With SO_REUSEPORT a second server on the port would bind silently and take half the traffic."""
+    import socket
+    from types import SimpleNamespace
+
+    on_starting = _gunicorn_config()["on_starting"]
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        with pytest.raises(SystemExit, match=f"127.0.0.1:{port} is already in use"):
+            on_starting(SimpleNamespace(cfg=SimpleNamespace(address=[("127.0.0.1", port)])))
+    # Once it is free, the same check lets gunicorn start.
+    on_starting(SimpleNamespace(cfg=SimpleNamespace(address=[("127.0.0.1", port)])))
