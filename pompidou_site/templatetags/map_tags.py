@@ -16,6 +16,8 @@ from pathlib import Path
 from django import template
 from django.conf import settings
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +36,17 @@ MARKER_RADIUS = 7
 def map_data():
     """The committed map data, read once per process."""
     return json.loads(MAP_DATA_PATH.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _land_path(code, path):
+    """One country's land shape as markup, escaped once per process: a map draws about eighty."""
+    return format_html('<path data-code="{}" d="{}"/>', code, path)
+
+
+def _land_markup(shapes, highlighted_codes):
+    """Every shape but the highlighted ones, as one piece of markup (each piece escaped above)."""
+    return mark_safe("".join(_land_path(code, path) for code, path in shapes.items() if code not in highlighted_codes))  # noqa: S308 # nosec B308 B703
 
 
 @cached_per_request
@@ -99,7 +112,7 @@ def world_map(context, highlighted=None, links=True, variant="full", label=None)
         "map_id": _map_id(context),
         "label": label,
         "links": links,
-        "land": [{"code": code, "path": path} for code, path in shapes.items() if code not in countries],
+        "land": _land_markup(shapes, countries.keys()),
         "highlighted": marked,
         "marker_radius": MARKER_RADIUS,
         "source": data["source"],
