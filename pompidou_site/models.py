@@ -508,6 +508,19 @@ class BasePage(Page):
         return _specific_page_at(None, self.path[: -self.steplen])
 
     @staticmethod
+    def with_current_renditions(pages):
+        """`pages` (from `listing`) with their listing images' renditions read again, in one query.
+
+        For listings kept among the fragments: renditions are made when a page is first shown,
+        which is no change of content, so those prefetched with the kept pages may be missing
+        some, and Wagtail would then look each one up on its own."""
+        images = [page.listing_image for page in pages if page.listing_image_id and page.listing_image]
+        for image in images:
+            getattr(image, "_prefetched_objects_cache", {}).pop("renditions", None)
+        models.prefetch_related_objects(images, "renditions")
+        return pages
+
+    @staticmethod
     def with_parents(pages):
         """`pages` as a list, each given its parent (`parent_page`), fetched for all of them at once.
 

@@ -254,7 +254,9 @@ def cached_until_content_changes(function):
     breadcrumbs): computed once per change of content rather than once per request. `holder` is a
     request or a template context, as for `cached_per_request` (put that one outside this one).
     Previews and templates rendered without a request compute afresh; `holder=None` marks a
-    lookup that is the same for every request (the view restrictions, the locales).
+    lookup that is the same for every request (the view restrictions, the locales). Keyword
+    arguments are passed on but are not part of the key: they must follow from the positional
+    ones (a queryset that a name and a number already say).
     """
     name = f"{function.__module__}.{function.__qualname__}"
 
@@ -275,15 +277,15 @@ def cached_until_content_changes(function):
         return f"fragment:{generation(request)}:{hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()}"
 
     @functools.wraps(function)
-    def wrapper(holder, *args):
+    def wrapper(holder, *args, **unkeyed):
         key = key_for(holder, *args)
         if key is None:
-            return function(holder, *args)
+            return function(holder, *args, **unkeyed)
         cache = page_cache()
         stored = cache.get(key)
         if stored is not None:
             return stored[0]
-        value = function(holder, *args)
+        value = function(holder, *args, **unkeyed)
         # In a tuple, so that a cached None is told apart from a miss.
         cache.set(key, (value,), settings.PAGE_CACHE_TIMEOUT)
         return value

@@ -5,6 +5,8 @@ programme's country projects and its training outlines) page through independent
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Window
 
+from .page_cache import cached_until_content_changes
+
 LISTING_PAGE_SIZE = 24
 TOTAL = "_listing_total"
 
@@ -33,11 +35,7 @@ def _requested_number(request, param):
         return 1
 
 
-def listing_page(request, queryset, param, per_page=LISTING_PAGE_SIZE):
-    """The page of `queryset` that `?<param>=` asks for, in one query: the rows come with the total
-    (a window count), so no separate COUNT is needed. A number that is not one is the first page;
-    one past the end is the last page (which then costs a count): never an error."""
-    number = _requested_number(request, param)
+def _rows_and_count(queryset, number, per_page, shown):
     annotated = queryset.annotate(**{TOTAL: Window(Count("pk"))})
     rows = list(annotated[(number - 1) * per_page : number * per_page])
     if rows:
@@ -48,4 +46,31 @@ def listing_page(request, queryset, param, per_page=LISTING_PAGE_SIZE):
         if number > last:
             number = last
             rows = list(annotated[(number - 1) * per_page : number * per_page])
+    return shown(rows), number, count
+
+
+@cached_until_content_changes
+def _kept_rows_and_count(request, name, number, per_page, *, queryset, shown):
+    return _rows_and_count(queryset, number, per_page, shown)
+
+
+def listing_page(request, queryset, param, per_page=LISTING_PAGE_SIZE, *, kept_as=None, shown=list, refreshed=None):
+    """The page of `queryset` that `?<param>=` asks for, in one query: the rows come with the total
+    (a window count), so no separate COUNT is needed. A number that is not one is the first page;
+    one past the end is the last page (which then costs a count): never an error.
+
+    `shown` turns the page's rows into what the template shows (say, with their documents).
+    `kept_as`, a name unique to the listing and the queryset it stands for ("programme 7
+    projects"), keeps each page of it among the fragments until the content changes: a listing
+    of live pages, documents and snippets changes only when they do. Previews compute afresh.
+    `refreshed` is applied to kept rows each time they are read, for what they hold that may
+    change without a change of content (the renditions of their images).
+    """
+    number = _requested_number(request, param)
+    if kept_as is None:
+        rows, number, count = _rows_and_count(queryset, number, per_page, shown)
+    else:
+        rows, number, count = _kept_rows_and_count(request, kept_as, number, per_page, queryset=queryset, shown=shown)
+        if refreshed is not None:
+            rows = refreshed(rows)
     return Page(rows, number, CountedPaginator(per_page, count))

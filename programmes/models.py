@@ -159,7 +159,13 @@ class ProgrammePage(RoutablePageMixin, PeriodMixin, BasePage):
         training_outline_model = apps.get_model("trainings", "TrainingOutlinePage")
         # Both listings a page at a time (?projects=, ?trainings=), each in one query with its count.
         projects = CountryProjectPage.listing("countries").child_of(self).order_by("path")
-        context["country_projects_page"] = listing_page(request, projects, "projects")
+        context["country_projects_page"] = listing_page(
+            request,
+            projects,
+            "projects",
+            kept_as=f"programme {self.pk} projects",
+            refreshed=CountryProjectPage.with_current_renditions,
+        )
         context["country_projects"] = country_projects = context["country_projects_page"].object_list
         # The map: the programme's countries and its (live, public) country projects' countries.
         context["map_countries"] = [
@@ -174,8 +180,14 @@ class ProgrammePage(RoutablePageMixin, PeriodMixin, BasePage):
             .select_related("country")
             .order_by("-year", "-start_date", "path")
         )
-        context["training_outlines_page"] = listing_page(request, training_outlines, "trainings")
-        rows = training_outline_model.with_outline_documents(context["training_outlines_page"].object_list)
+        context["training_outlines_page"] = listing_page(
+            request,
+            training_outlines,
+            "trainings",
+            kept_as=f"programme {self.pk} trainings",
+            shown=training_outline_model.with_outline_documents,
+        )
+        rows = context["training_outlines_page"].object_list
         context["training_groups"] = self.trainings_by_edition(rows)
         context["related_blocks"] = self.related_not_shown_above(rows)
         return context

@@ -123,6 +123,26 @@ def test_a_moved_page_names_its_new_programme_at_once(client, site_tree, page_ca
 
 
 @pytest.mark.django_db
+def test_a_programmes_kept_listings_show_every_change_at_once(client, site_tree, settings):
+    """Whole pages not cached: the programme's listings are kept between changes, never past one."""
+    settings.PAGE_CACHE_ENABLED = False
+    programme_url = site_tree.programme.url
+    assert site_tree.country_project.title in get(client, programme_url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        assert site_tree.training_outline.title in get(client, programme_url).content.decode()
+    listed_tables = ("programmes_countryprojectpage", "trainings_trainingoutlinepage")
+    assert not [query for query in queries if any(table in query["sql"] for table in listed_tables)]
+
+    factories.CountryProjectPageFactory(parent=site_tree.programme, title="Project in Georgia")
+    factories.TrainingOutlinePageFactory(parent=site_tree.programme, title="Training in Tbilisi 2015", year=2015)
+    page = get(client, programme_url).content.decode()
+    assert "Project in Georgia" in page
+    assert "Training in Tbilisi 2015" in page
+    site_tree.country_project.unpublish()
+    assert site_tree.country_project.title not in get(client, programme_url).content.decode()
+
+
+@pytest.mark.django_db
 def test_editing_a_snippet_refreshes_every_page_that_shows_it(client, site_tree, page_cache_backend):
     programme_url, home_url = site_tree.programme.url, site_tree.home.url
     assert "Republic of Moldova" in get(client, programme_url).content.decode()

@@ -489,6 +489,10 @@ class TrainingOutlinePage(RoutablePageMixin, BasePage):
         document_ids = {value.get("document") for values in raw_blocks.values() for value in values} - {None}
         # Documents of the private collection are never offered to the public.
         documents = public_documents(get_document_model().objects.all()).in_bulk(document_ids) if document_ids else {}
+        for document in documents.values():
+            # Read now (and stored, once, if it never was), so that a listing kept among the
+            # fragments holds it rather than reading the file again at every render.
+            document.get_file_size()
         return [
             {
                 "page": training,
