@@ -1,5 +1,6 @@
 """StreamField blocks shared by every section. Each block renders with its own template."""
 
+import copy
 import os
 import re
 import unicodedata
@@ -10,8 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.documents import get_document_model
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageBlock
+
+from .page_cache import cached_until_content_changes
 
 HEADING_LEVELS = [("h2", _("Level 2 heading")), ("h3", _("Level 3 heading")), ("h4", _("Level 4 heading"))]
 RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
@@ -126,10 +130,42 @@ class QuoteBlock(blocks.StructBlock):
         preview_value = {"quote": "Prisons are a priority area for preventing drug use.", "attribution": ""}
 
 
+@cached_until_content_changes
+def _kept_documents(holder, ids):
+    documents = get_document_model().objects.in_bulk(ids)
+    for document in documents.values():
+        # Read now (and stored, once, if it never was): a file size is not a change of content,
+        # so a kept document without one would read its file again at every render.
+        document.get_file_size()
+    return documents
+
+
+class KeptDocumentChooserBlock(DocumentChooserBlock):
+    """Wagtail's document chooser, whose documents are read from the fragments kept until the
+    content changes (every document saved or deleted is such a change) instead of the database
+    at every render of the page: a page's documents then cost no query."""
+
+    def bulk_to_python(self, values):
+        ids = tuple(sorted({value for value in values if value is not None}))
+        documents = _kept_documents(None, ids) if ids else {}
+        result, seen = [], set()
+        for value in values:
+            document = documents.get(value)
+            if document is not None and value in seen:
+                document = copy.copy(document)  # As Wagtail does: a distinct instance for each use.
+            seen.add(value)
+            result.append(document)
+        return result
+
+
+# Migrations name Wagtail's block, as they did before: the stored data and the form are the same.
+DECONSTRUCT_ALIASES = {KeptDocumentChooserBlock: "wagtail.documents.blocks.DocumentChooserBlock"}
+
+
 class DocumentBlock(blocks.StructBlock):
     """A download shown with its title, file type, size and language before the click."""
 
-    document = DocumentChooserBlock(
+    document = KeptDocumentChooserBlock(
         label=_("Document"),
         help_text=_("Choose a document already uploaded, or upload a new one (PDF, Word, Excel…)."),
     )
@@ -156,7 +192,7 @@ class LinkBlock(blocks.StructBlock):
         help_text=_("The words readers click, saying where the link goes, such as “Report of the 2012 training”."),
     )
     page = blocks.PageChooserBlock(required=False, label=_("Page"), help_text=_("A page of this site…"))
-    document = DocumentChooserBlock(required=False, label=_("Document"), help_text=_("…or a document…"))
+    document = KeptDocumentChooserBlock(required=False, label=_("Document"), help_text=_("…or a document…"))
     url = blocks.URLBlock(
         required=False,
         label=_("External address"),

@@ -11,14 +11,17 @@ import functools
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.db import InterfaceError, OperationalError
 from django.db.models import Exists, Q
+from django.http import HttpRequest
+from django.utils import translation
 
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
 
-from .page_cache import cached_until_content_changes, page_cache
+from .page_cache import cached_until_content_changes, generation, page_cache
 
 ROUTE_ATTRIBUTE = "_wagtail_route_for_request"
 
@@ -137,11 +140,57 @@ def private_q(queryset):
     return q if q else Q(pk__in=[])
 
 
+# ---- Page addresses ---------------------------------------------------------------------------
+
+# Per process: (generation, {key: url parts}). A new generation starts an empty dict, and so does
+# one that grew past the limit (a crawl of thousands of pages): never more than that many entries.
+_remembered_url_parts = (None, {})
+URL_PARTS_REMEMBERED = 5000
+
+
+def remembering_url_parts(get_url_parts):
+    """Page.get_url_parts() worked out once per page, site and language until the content changes.
+
+    Wagtail works a page's address out of its path and every site's root paths at each call: a
+    page shows about seventeen (menu, breadcrumbs, language versions, canonical and sharing
+    addresses, structured data). All of it changes only with a change of content (a page saved,
+    moved or deleted, a site or a locale edited), which starts a new generation; the page's own
+    path is in the key besides, so an unsaved instance with a new slug is never given its old
+    address. Previews and calls without a request work it out afresh.
+    """
+
+    @functools.wraps(get_url_parts)
+    def remembered(page, request=None):
+        global _remembered_url_parts
+        if not isinstance(request, HttpRequest) or getattr(request, "is_preview", False) or page.pk is None:
+            return get_url_parts(page, request)
+        try:
+            host = request.get_host()
+        except DisallowedHost:
+            return get_url_parts(page, request)
+        token = generation(request)
+        remembered_token, parts = _remembered_url_parts
+        if remembered_token != token or len(parts) >= URL_PARTS_REMEMBERED:
+            parts = {}
+            _remembered_url_parts = (token, parts)
+        key = (page.pk, page.url_path, host, translation.get_language())
+        try:
+            return parts[key]
+        except KeyError:
+            parts[key] = found = get_url_parts(page, request)
+            return found
+
+    return remembered
+
+
 def install():
-    """Make every `.public()` and `.not_public()` use the cached restrictions (called once, from apps.ready)."""
+    """Make every `.public()` and `.not_public()` use the cached restrictions, and every page's
+    address be worked out once per change of content (called once, from apps.ready)."""
     from wagtail.query import PageQuerySet
 
     PageQuerySet.private_q = private_q
+    if not hasattr(Page.get_url_parts, "__wrapped__"):
+        Page.get_url_parts = remembering_url_parts(Page.get_url_parts)
 
 
 # ---- The middleware ---------------------------------------------------------------------------

@@ -123,6 +123,26 @@ def test_a_moved_page_names_its_new_programme_at_once(client, site_tree, page_ca
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("whole_pages_cached", [True, False])
+def test_a_new_slug_gives_every_link_the_new_address_at_once(client, site_tree, settings, whole_pages_cached):
+    """Page addresses are worked out once per change of content: a published slug is such a change."""
+    settings.PAGE_CACHE_ENABLED = whole_pages_cached
+    old_url = site_tree.programme.url
+    assert f'href="{old_url}"' in get(client, site_tree.index.url).content.decode()
+    assert f'href="{old_url}"' in get(client, site_tree.country_project.url).content.decode()
+
+    site_tree.programme.slug = "prisons"
+    site_tree.programme.save_revision().publish()
+    new_url = old_url.replace("/drugs-in-prisons/", "/prisons/")
+    project_url = site_tree.country_project.url.replace("/drugs-in-prisons/", "/prisons/")
+    for url in (site_tree.index.url, project_url):
+        page = get(client, url).content.decode()
+        assert f'href="{new_url}"' in page
+        assert old_url not in page
+    assert get(client, old_url).status_code in (301, 302, 404)
+
+
+@pytest.mark.django_db
 def test_a_programmes_kept_listings_show_every_change_at_once(client, site_tree, settings):
     """Whole pages not cached: the programme's listings are kept between changes, never past one."""
     settings.PAGE_CACHE_ENABLED = False
@@ -140,6 +160,27 @@ def test_a_programmes_kept_listings_show_every_change_at_once(client, site_tree,
     assert "Training in Tbilisi 2015" in page
     site_tree.country_project.unpublish()
     assert site_tree.country_project.title not in get(client, programme_url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_pages_documents_are_kept_until_one_changes(client, site_tree, settings):
+    """Whole pages not cached: a page's documents cost no query at the next render, and a
+    document renamed or deleted shows at once."""
+    settings.PAGE_CACHE_ENABLED = False
+    document = factories.CustomDocumentFactory(title="Report of the 2012 visit")
+    project = site_tree.country_project
+    project.documents = [("document", {"document": document, "title": ""})]
+    project.save_revision().publish()
+    assert "Report of the 2012 visit" in get(client, project.url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        assert "Report of the 2012 visit" in get(client, project.url).content.decode()
+    assert not [query for query in queries if "customdocument" in query["sql"]]
+
+    document.title = "Report of the 2012 visit, revised"
+    document.save()
+    assert "Report of the 2012 visit, revised" in get(client, project.url).content.decode()
+    document.delete()
+    assert "Report of the 2012 visit" not in get(client, project.url).content.decode()
 
 
 @pytest.mark.django_db
