@@ -44,6 +44,8 @@ urlpatterns = [
 # pages, whose slugs must therefore avoid these words.
 # A database that cannot be reached answers 503, from whichever middleware or view noticed.
 handler500 = "pompidou_site.views.server_error"
+# The same 404 page at every missing address, rendered once per language and change of content.
+handler404 = "pompidou_site.views.page_not_found"
 
 urlpatterns += i18n_patterns(
     path(_("search/"), views.search, name="search"),

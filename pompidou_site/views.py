@@ -9,8 +9,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseNotFound, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template import loader
 from django.template.response import TemplateResponse
 from django.templatetags.static import static as static_url
 from django.urls import reverse
@@ -23,6 +24,7 @@ from wagtail.models import Page
 
 from .middleware import database_unavailable_response, is_database_unavailable
 from .models import Country
+from .page_cache import cached_until_content_changes
 from .request_cache import active_locale
 from .search import search_context
 from .sections import country_sections
@@ -94,6 +96,21 @@ def health_ready(request):
     }
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+@cached_until_content_changes
+def _not_found_page(request):
+    return loader.render_to_string("404.html", request=request)
+
+
+def page_not_found(request, exception):
+    """The 404 handler. The page says the same at every missing address (no path, no page), so it
+    is rendered once per language and change of content: the addresses that robots and scanners
+    try by the thousand, which no page cache holds, cost no render. A signed-in editor, whose
+    page may carry Wagtail's user bar, gets it rendered afresh."""
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return defaults.page_not_found(request, exception)
+    return HttpResponseNotFound(_not_found_page(request))
 
 
 def server_error(request):

@@ -184,6 +184,27 @@ def test_a_pages_documents_are_kept_until_one_changes(client, site_tree, setting
 
 
 @pytest.mark.django_db
+def test_the_not_found_page_is_rendered_once_per_language_and_change(client, site_tree, settings, superuser):
+    """Whole pages not cached (a 404 never is): every missing address shares one rendered page,
+    in its language, until the content changes."""
+    settings.PAGE_CACHE_ENABLED = False
+    assert "404.html" in [template.name for template in get(client, "/en/no-such-page/").templates]
+    response = get(client, "/en/another-missing-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    assert not response.templates, "the 404 page was rendered again"
+    assert "Page introuvable" in get(client, "/fr/page-absente/").content.decode()
+
+    FooterText.objects.create(locale=site_tree.home.locale, body="<p>Council of Europe, Strasbourg</p>")
+    assert "Council of Europe, Strasbourg" in get(client, "/en/no-such-page/").content.decode()
+    # An editor's 404 is rendered for them.
+    client.force_login(superuser)
+    response = get(client, "/en/no-such-page/")
+    assert response.status_code == 404
+    assert "404.html" in [template.name for template in response.templates]
+
+
+@pytest.mark.django_db
 def test_editing_a_snippet_refreshes_every_page_that_shows_it(client, site_tree, page_cache_backend):
     programme_url, home_url = site_tree.programme.url, site_tree.home.url
     assert "Republic of Moldova" in get(client, programme_url).content.decode()
