@@ -15,6 +15,7 @@ from wagtail.documents import get_document_model
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageBlock
 
+from .documents import with_file_sizes
 from .page_cache import cached_until_content_changes
 
 HEADING_LEVELS = [("h2", _("Level 2 heading")), ("h3", _("Level 3 heading")), ("h4", _("Level 4 heading"))]
@@ -133,10 +134,7 @@ class QuoteBlock(blocks.StructBlock):
 @cached_until_content_changes
 def _kept_documents(holder, ids):
     documents = get_document_model().objects.in_bulk(ids)
-    for document in documents.values():
-        # Read now (and stored, once, if it never was): a file size is not a change of content,
-        # so a kept document without one would read its file again at every render.
-        document.get_file_size()
+    with_file_sizes(documents.values())
     return documents
 
 

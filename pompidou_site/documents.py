@@ -35,6 +35,16 @@ def public_documents(queryset):
     return queryset.exclude(collection_id__in=private) if private else queryset
 
 
+def with_file_sizes(documents):
+    """`documents`, each with its file size read now (and stored, once, if it never was).
+
+    For documents kept among the fragments until the content changes: storing a file size is no
+    change of content, so a kept document without one would read its file at every render."""
+    for document in documents:
+        document.get_file_size()
+    return documents
+
+
 def forget_private_collections(**kwargs):
     cache.delete(PRIVATE_COLLECTIONS_CACHE_KEY)
 

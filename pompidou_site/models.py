@@ -23,7 +23,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .blocks import body_blocks
-from .documents import public_documents
+from .documents import public_documents, with_file_sizes
 from .forms import FeedbackFormBuilder
 from .page_cache import cached_until_content_changes
 from .sections import home_sections
@@ -627,15 +627,11 @@ class HomePage(BasePage):
             {"section": section, "pages": _home_section_pages(request, self.pk, section.key, today)}
             for section in home_sections()
         ]
-        # The cards' image renditions, for every section in one query: asked afresh, since the
-        # renditions made while the first visitor's page rendered are not in the cached copy.
-        images = [page.listing_image for listed in sections for page in listed["pages"] if page.listing_image_id]
-        for image in images:
-            getattr(image, "_prefetched_objects_cache", {}).pop("renditions", None)
-        models.prefetch_related_objects(images, "renditions")
+        # The cards' image renditions, for every section in one query.
+        self.with_current_renditions([page for listed in sections for page in listed["pages"]])
         context["sections"] = [listed for listed in sections if listed["section"].layout != "column"]
         context["column_sections"] = [listed for listed in sections if listed["section"].layout == "column"]
-        context["latest_documents"] = self.latest_documents()
+        context["latest_documents"] = _latest_documents(request, self.pk)
         return context
 
     HOME_DOCUMENTS = 5
@@ -646,6 +642,11 @@ class HomePage(BasePage):
         site was seeded, not when the document was published."""
         documents = CustomDocument.objects.filter(models.Q(language=self.locale.language_code) | models.Q(language=""))
         return list(public_documents(documents).order_by("-created_at", "-pk")[: self.HOME_DOCUMENTS])
+
+
+@cached_until_content_changes
+def _latest_documents(request, home_pk):
+    return with_file_sizes(HomePage.objects.select_related("locale").get(pk=home_pk).latest_documents())
 
 
 @cached_until_content_changes

@@ -10,12 +10,14 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
+from wagtail.models import Page
 from wagtail.search import index
 
 from pompidou_site.api import StreamDocumentsField, TaxonomyField, by_country, by_parent, by_period_year
 from pompidou_site.blocks import body_blocks, related_blocks
 from pompidou_site.feeds import PageTreeFeed
 from pompidou_site.models import BODY_HELP, BasePage, PeriodMixin
+from pompidou_site.page_cache import cached_until_content_changes
 from pompidou_site.pagination import listing_page
 from pompidou_site.taxonomy import IN_DEFAULT_LOCALE, names_in_locale, of_page, synchronized_taxonomy_fields
 
@@ -51,8 +53,14 @@ class ProgrammeIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["programmes"] = ProgrammePage.listed_below(self)
+        context["programmes"] = BasePage.with_current_renditions(_programmes_listed_below(request, self.pk))
         return context
+
+
+@cached_until_content_changes
+def _programmes_listed_below(request, index_pk):
+    """The programmes an index lists, with their taxonomy, looked up once per change of content."""
+    return list(ProgrammePage.listed_below(Page.objects.get(pk=index_pk)))
 
 
 class ProgrammePage(RoutablePageMixin, PeriodMixin, BasePage):

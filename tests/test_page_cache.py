@@ -163,6 +163,17 @@ def test_a_programmes_kept_listings_show_every_change_at_once(client, site_tree,
 
 
 @pytest.mark.django_db
+def test_the_programme_index_keeps_its_programmes_until_one_changes(client, site_tree, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    get(client, site_tree.index.url)
+    with CaptureQueriesContext(connection) as queries:
+        assert "Drugs in Prisons" in get(client, site_tree.index.url).content.decode()
+    assert not [query for query in queries if "programmes_programmepage" in query["sql"]]
+    factories.ProgrammePageFactory(parent=site_tree.index, title="MedNET", slug="mednet")
+    assert "MedNET" in get(client, site_tree.index.url).content.decode()
+
+
+@pytest.mark.django_db
 def test_a_pages_documents_are_kept_until_one_changes(client, site_tree, settings):
     """Whole pages not cached: a page's documents cost no query at the next render, and a
     document renamed or deleted shows at once."""

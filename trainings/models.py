@@ -35,7 +35,7 @@ from wagtail.search import index
 from pompidou_site.api import StreamDocumentsField, TaxonomyField, by_country, by_parent, by_year
 from pompidou_site.blocks import RICH_TEXT_FEATURES, DocumentBlock
 from pompidou_site.dates import format_day
-from pompidou_site.documents import public_documents
+from pompidou_site.documents import public_documents, with_file_sizes
 from pompidou_site.models import BasePage
 from pompidou_site.pdf import blocks_from_rich_text
 from pompidou_site.structured_data import home_page_url, organization_id
@@ -489,10 +489,7 @@ class TrainingOutlinePage(RoutablePageMixin, BasePage):
         document_ids = {value.get("document") for values in raw_blocks.values() for value in values} - {None}
         # Documents of the private collection are never offered to the public.
         documents = public_documents(get_document_model().objects.all()).in_bulk(document_ids) if document_ids else {}
-        for document in documents.values():
-            # Read now (and stored, once, if it never was), so that a listing kept among the
-            # fragments holds it rather than reading the file again at every render.
-            document.get_file_size()
+        with_file_sizes(documents.values())
         return [
             {
                 "page": training,
