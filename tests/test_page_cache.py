@@ -215,6 +215,36 @@ def test_the_not_found_page_is_rendered_once_per_language_and_change(client, sit
     assert "404.html" in [template.name for template in response.templates]
 
 
+def main_menu(client, url):
+    return get(client, url).content.decode().split('id="main-nav-list"')[1].split("</ul>")[0]
+
+
+@pytest.mark.django_db
+def test_the_kept_menu_still_marks_where_each_page_is(client, site_tree, settings):
+    """The menu is rendered once per state of its items, not once per page: each page still gets
+    its own place in it, and a page added to it shows at once."""
+    settings.PAGE_CACHE_ENABLED = False
+    site_tree.index.show_in_menus = True
+    site_tree.index.save_revision().publish()
+    link = f'href="{site_tree.index.url}"'
+    for url, marked in (
+        (site_tree.index.url, f'{link} aria-current="page"'),
+        (site_tree.country_project.url, f'{link} class="is-current-section"'),
+        (site_tree.programme.url, f'{link} class="is-current-section"'),
+        (site_tree.index.url, f'{link} aria-current="page"'),
+    ):
+        assert marked in main_menu(client, url)
+    home_menu = main_menu(client, site_tree.home.url)
+    assert link in home_menu
+    assert "aria-current" not in home_menu
+    assert "is-current-section" not in home_menu
+    countries_menu = main_menu(client, "/en/countries/")
+    assert 'href="/en/countries/" aria-current="page"' in countries_menu
+
+    factories.StandardPageFactory(parent=site_tree.home, title="Contact the secretariat", show_in_menus=True)
+    assert "Contact the secretariat" in main_menu(client, site_tree.home.url)
+
+
 @pytest.mark.django_db
 def test_editing_a_snippet_refreshes_every_page_that_shows_it(client, site_tree, page_cache_backend):
     programme_url, home_url = site_tree.programme.url, site_tree.home.url

@@ -3,6 +3,7 @@ footer's text and accessibility statement, pagination and the page's own address
 
 from django import template
 from django.conf import settings
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from wagtail.models import Page, Site
@@ -60,6 +61,42 @@ def main_nav_items(context):
     if home is None:
         return []
     return list(home.get_children().live().public().in_menu())
+
+
+@cached_until_content_changes
+def _site_fragment(context, name, *vary_on, nodelist):
+    return mark_safe(nodelist.render(context))  # noqa: S308  # nosec B308 B703 (rendered by the template engine, escaped there)
+
+
+class SiteFragmentNode(template.Node):
+    def __init__(self, name, vary_on, nodelist):
+        self.name, self.vary_on, self.nodelist = name, vary_on, nodelist
+
+    def render(self, context):
+        values = [value.resolve(context) for value in self.vary_on]
+        return _site_fragment(context, self.name.resolve(context), *values, nodelist=self.nodelist)
+
+
+@register.tag
+def site_fragment(parser, token):
+    """`{% site_fragment "footer" [value ...] %}...{% endsite_fragment %}`: a part of the page that
+    says the same on every page of a site and language (the footer; the menu, for each state of
+    its items, given as the values) rendered once per change of content, not once per request.
+
+    Everything the part shows must come from the site, the language, the content or the values:
+    nothing of one page or one visitor. Previews render it afresh."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("site_fragment needs a name")
+    nodelist = parser.parse(("endsite_fragment",))
+    parser.delete_first_token()
+    return SiteFragmentNode(parser.compile_filter(bits[1]), [parser.compile_filter(bit) for bit in bits[2:]], nodelist)
+
+
+@register.simple_tag
+def nav_states(page, items):
+    """Each menu item's `nav_state` for `page`, as one string: what the menu's rendering depends on."""
+    return ",".join(nav_state(page, item) for item in items)
 
 
 @register.simple_tag
