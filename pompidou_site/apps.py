@@ -16,12 +16,11 @@ class PompidouSiteConfig(AppConfig):
         from django.conf import settings
         from django.contrib.auth.signals import user_login_failed
 
-        from . import document_text, documents, page_cache, scheduling, shared_lookups
+        from . import document_text, page_cache, scheduling, shared_lookups
         from .log import log_failed_login
         from .taxonomy import connect_receivers
 
         connect_receivers()
-        documents.connect_receivers()
         document_text.connect_receivers()
         user_login_failed.connect(log_failed_login, dispatch_uid="pompidou_site.log_failed_login")
         scheduling.connect_receivers()

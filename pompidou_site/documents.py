@@ -4,25 +4,24 @@ A collection with a view restriction ("Secretariat only") holds working document
 view refuses them to visitors, and the site never lists or links them where the public looks.
 """
 
-from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
-
 from wagtail.models import Collection, CollectionViewRestriction
 
-PRIVATE_COLLECTIONS_CACHE_KEY = "pompidou:private-collection-ids"
+from .page_cache import cached_until_content_changes
+
+
+@cached_until_content_changes
+def _private_collection_ids(holder):
+    paths = CollectionViewRestriction.objects.values_list("collection__path", flat=True)
+    ids = set()
+    for path in set(paths):
+        ids.update(Collection.objects.filter(path__startswith=path).values_list("pk", flat=True))
+    return ids
 
 
 def private_collection_ids():
-    """The ids of restricted collections and of every collection below them, cached until a
-    restriction or a collection changes."""
-    ids = cache.get(PRIVATE_COLLECTIONS_CACHE_KEY)
-    if ids is None:
-        paths = CollectionViewRestriction.objects.values_list("collection__path", flat=True)
-        ids = set()
-        for path in set(paths):
-            ids.update(Collection.objects.filter(path__startswith=path).values_list("pk", flat=True))
-        cache.set(PRIVATE_COLLECTIONS_CACHE_KEY, ids, 60 * 60)
-    return ids
+    """The ids of restricted collections and of every collection below them, kept until the
+    content changes (saving or deleting a collection or a restriction is such a change)."""
+    return _private_collection_ids(None)
 
 
 def is_public_document(document):
@@ -43,13 +42,3 @@ def with_file_sizes(documents):
     for document in documents:
         document.get_file_size()
     return documents
-
-
-def forget_private_collections(**kwargs):
-    cache.delete(PRIVATE_COLLECTIONS_CACHE_KEY)
-
-
-def connect_receivers():
-    for model in (CollectionViewRestriction, Collection):
-        for signal in (post_save, post_delete):
-            signal.connect(forget_private_collections, sender=model, dispatch_uid=f"forget_private:{model.__name__}")
