@@ -36,7 +36,9 @@ keepalive = 5
 # workers race to accept, and the busiest one wins: measured (2 workers, wrk -c16, 2 cores), all
 # 16 kept-alive connections went to one worker in 2 runs out of 3, which halved the rate of cached
 # pages and static files for the whole run while the other worker sat idle. With a socket each,
-# 15 runs in a row split them between 5/11 and 8/8.
+# 15 runs in a row split them between 5/11 and 8/8. The cost: connections still waiting on a
+# worker's own socket when that worker exits (a crash, a timeout, a deploy) are reset instead of
+# being taken by another worker. Workers are not recycled (below), so that is rare.
 reuse_port = True
 
 

@@ -623,15 +623,23 @@ class HomePage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         today = timezone.localdate().isoformat()  # Upcoming and recent trainings change with the date.
+        # The preview of a home page not saved yet has nothing to keep its lists under.
         sections = [
-            {"section": section, "pages": _home_section_pages(request, self.pk, section.key, today)}
+            {
+                "section": section,
+                "pages": list(section.pages(self))
+                if self.pk is None
+                else _home_section_pages(request, self.pk, section.key, today),
+            }
             for section in home_sections()
         ]
         # The cards' image renditions, for every section in one query.
         self.with_current_renditions([page for listed in sections for page in listed["pages"]])
         context["sections"] = [listed for listed in sections if listed["section"].layout != "column"]
         context["column_sections"] = [listed for listed in sections if listed["section"].layout == "column"]
-        context["latest_documents"] = _latest_documents(request, self.pk)
+        context["latest_documents"] = (
+            self.latest_documents() if self.pk is None else _latest_documents(request, self.pk)
+        )
         return context
 
     HOME_DOCUMENTS = 5

@@ -247,6 +247,12 @@ def _purge_frontend_cache():
 # ---- Site-wide fragments ----------------------------------------------------------------------
 
 
+# For what is kept rendered (the footer, the menu, the 404 page), besides the content: its
+# templates and translations, which a release or a development server's reload changes without a
+# change of content. A new process renders them afresh instead of serving the last release's.
+RENDERING_CODE_VERSION = secrets.token_hex(4)
+
+
 def cached_until_content_changes(function):
     """Cache `function(holder, *args)` in the page cache until the content changes.
 

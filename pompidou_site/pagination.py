@@ -8,6 +8,9 @@ from django.db.models import Count, Window
 from .page_cache import cached_until_content_changes
 
 LISTING_PAGE_SIZE = 24
+# Kept listings keep their first pages only (1200 items at 24 a page): any number can be asked
+# for, and each kept page of pages with their relations takes room in the shared cache.
+KEPT_PAGES = 50
 TOTAL = "_listing_total"
 
 
@@ -67,7 +70,7 @@ def listing_page(request, queryset, param, per_page=LISTING_PAGE_SIZE, *, kept_a
     change without a change of content (the renditions of their images).
     """
     number = _requested_number(request, param)
-    if kept_as is None:
+    if kept_as is None or number > KEPT_PAGES:
         rows, number, count = _rows_and_count(queryset, number, per_page, shown)
     else:
         rows, number, count = _kept_rows_and_count(request, kept_as, number, per_page, queryset=queryset, shown=shown)

@@ -24,7 +24,7 @@ from wagtail.models import Page
 
 from .middleware import database_unavailable_response, is_database_unavailable
 from .models import Country
-from .page_cache import cached_until_content_changes
+from .page_cache import RENDERING_CODE_VERSION, cached_until_content_changes
 from .request_cache import active_locale
 from .search import search_context
 from .sections import country_sections
@@ -99,7 +99,7 @@ def health_ready(request):
 
 
 @cached_until_content_changes
-def _not_found_page(request):
+def _not_found_page(request, code_version, url_name):
     return loader.render_to_string("404.html", request=request)
 
 
@@ -110,7 +110,9 @@ def page_not_found(request, exception):
     page may carry Wagtail's user bar, gets it rendered afresh."""
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         return defaults.page_not_found(request, exception)
-    return HttpResponseNotFound(_not_found_page(request))
+    # The menu marks "Where we work" on a missing country's page: the view is part of the key.
+    url_name = getattr(request.resolver_match, "url_name", None)
+    return HttpResponseNotFound(_not_found_page(request, RENDERING_CODE_VERSION, url_name))
 
 
 def server_error(request):

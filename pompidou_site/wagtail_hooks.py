@@ -9,6 +9,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import editing
 from .models import Country, FooterText, Partner
+from .page_cache import content_changed
 from .reports import DocumentDownloadsMenuItem, DocumentDownloadsReportView
 from .scheduling import NO_WORKER_WARNING, schedule_is_pending, worker_is_running
 from .seed import SEED_LOG_ACTION
@@ -131,3 +132,11 @@ def register_seed_content_log_action(actions):
             if log_entry.data.get("created"):
                 return _("Created by the seed content loader")
             return _("Recorded by the seed content loader as seed content, and left as it was")
+
+
+@hooks.register("after_bulk_action")
+def bulk_action_changes_the_content(request, action_type, objects, action_class_instance):
+    """Some of Wagtail's bulk actions write with `QuerySet.update()`, which sends no signal (moving
+    documents or images to another collection, a private one among them): a new generation, so
+    that no kept listing or document offers them where they no longer belong."""
+    content_changed()

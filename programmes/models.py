@@ -53,7 +53,11 @@ class ProgrammeIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["programmes"] = BasePage.with_current_renditions(_programmes_listed_below(request, self.pk))
+        if self.pk is None:  # The preview of a page not saved yet: nothing to keep it under.
+            programmes = list(ProgrammePage.listed_below(self))
+        else:
+            programmes = _programmes_listed_below(request, self.pk)
+        context["programmes"] = BasePage.with_current_renditions(programmes)
         return context
 
 

@@ -235,3 +235,23 @@ def test_a_moderator_adds_a_collection_beside_the_migrations_ones(client, superu
     assert response.status_code == 302
     names = [collection.name for collection in Collection.objects.filter(depth=2).order_by("path")]
     assert names == ["Annual reports", "Images", "Reports", "Secretariat only", "Training outlines"]
+
+
+def test_documents_moved_to_the_private_collection_in_bulk_leave_the_pages_at_once(
+    client, site_tree, collections, superuser, settings
+):
+    """Wagtail's bulk "Add to collection" writes with a plain update, which no signal announces."""
+    settings.PAGE_CACHE_ENABLED = False
+    document = factories.CustomDocumentFactory(title="Visit report 2013", collection=collections["Reports"])
+    project = site_tree.country_project
+    project.documents = [("document", {"document": document, "title": ""})]
+    project.save_revision().publish()
+    assert "Visit report 2013" in client.get(project.url).content.decode()
+
+    client.force_login(superuser)
+    bulk_url = reverse("wagtail_bulk_action", args=("pompidou_site", "customdocument", "add_to_collection"))
+    response = client.post(f"{bulk_url}?id={document.pk}", {"collection": collections["Secretariat only"].pk})
+    assert response.status_code == 302
+    client.logout()
+    assert CustomDocument.objects.get(pk=document.pk).collection == collections["Secretariat only"]
+    assert "Visit report 2013" not in client.get(project.url).content.decode()

@@ -388,3 +388,20 @@ def test_the_help_is_in_french_for_a_french_speaking_editor(client, superuser, s
     assert "La dernière partie de l’adresse web de la page" in html
     assert "pendant qu’il se déroule" in html
     assert "Pour les moteurs de recherche" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model_name", ["programmeindexpage", "homepage"])
+def test_a_page_never_saved_can_be_previewed(client, site_tree, superuser, model_name):
+    """Its lists are computed for the preview, not looked up among the kept ones by a key it lacks."""
+    client.force_login(superuser)
+    if model_name == "programmeindexpage":
+        app_label, parent = "programmes", site_tree.home
+    else:
+        app_label, parent = "pompidou_site", Page.get_first_root_node()
+    url = reverse("wagtailadmin_pages:preview_on_add", args=(app_label, model_name, parent.pk))
+    data = nested_form_data({"title": "A page being written", "slug": "being-written", "body": streamfield([])})
+    assert client.post(url, data).json()["is_valid"]
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "A page being written" in response.content.decode()

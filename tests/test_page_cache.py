@@ -205,6 +205,9 @@ def test_the_not_found_page_is_rendered_once_per_language_and_change(client, sit
     assert "Page not found" in response.content.decode()
     assert not response.templates, "the 404 page was rendered again"
     assert "Page introuvable" in get(client, "/fr/page-absente/").content.decode()
+    # A missing country's page is kept apart: the menu marks "Where we work" on it.
+    assert 'href="/en/countries/" class="is-current-section"' in main_menu(client, "/en/countries/ZZ/")
+    assert "is-current-section" not in main_menu(client, "/en/yet-another-missing-page/")
 
     FooterText.objects.create(locale=site_tree.home.locale, body="<p>Council of Europe, Strasbourg</p>")
     assert "Council of Europe, Strasbourg" in get(client, "/en/no-such-page/").content.decode()

@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
 from pompidou_site.models import FooterText, SiteSettings
-from pompidou_site.page_cache import cached_until_content_changes
+from pompidou_site.page_cache import RENDERING_CODE_VERSION, cached_until_content_changes
 from pompidou_site.request_cache import cached_per_request
 
 register = template.Library()
@@ -64,7 +64,7 @@ def main_nav_items(context):
 
 
 @cached_until_content_changes
-def _site_fragment(context, name, *vary_on, nodelist):
+def _site_fragment(context, code_version, name, *vary_on, nodelist):
     return mark_safe(nodelist.render(context))  # noqa: S308  # nosec B308 B703 (rendered by the template engine, escaped there)
 
 
@@ -74,7 +74,8 @@ class SiteFragmentNode(template.Node):
 
     def render(self, context):
         values = [value.resolve(context) for value in self.vary_on]
-        return _site_fragment(context, self.name.resolve(context), *values, nodelist=self.nodelist)
+        name = self.name.resolve(context)
+        return _site_fragment(context, RENDERING_CODE_VERSION, name, *values, nodelist=self.nodelist)
 
 
 @register.tag
