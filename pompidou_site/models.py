@@ -623,13 +623,10 @@ class HomePage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         today = timezone.localdate().isoformat()  # Upcoming and recent trainings change with the date.
-        # The preview of a home page not saved yet has nothing to keep its lists under.
         sections = [
             {
                 "section": section,
-                "pages": list(section.pages(self))
-                if self.pk is None
-                else _home_section_pages(request, self.pk, section.key, today),
+                "pages": _home_section_pages(request, self.pk, section.key, today, home=self, section=section),
             }
             for section in home_sections()
         ]
@@ -637,9 +634,7 @@ class HomePage(BasePage):
         self.with_current_renditions([page for listed in sections for page in listed["pages"]])
         context["sections"] = [listed for listed in sections if listed["section"].layout != "column"]
         context["column_sections"] = [listed for listed in sections if listed["section"].layout == "column"]
-        context["latest_documents"] = (
-            self.latest_documents() if self.pk is None else _latest_documents(request, self.pk)
-        )
+        context["latest_documents"] = _latest_documents(request, self.pk, home=self)
         return context
 
     HOME_DOCUMENTS = 5
@@ -653,15 +648,13 @@ class HomePage(BasePage):
 
 
 @cached_until_content_changes
-def _latest_documents(request, home_pk):
-    return with_file_sizes(HomePage.objects.select_related("locale").get(pk=home_pk).latest_documents())
+def _latest_documents(request, home_pk, *, home):
+    return with_file_sizes(home.latest_documents())
 
 
 @cached_until_content_changes
-def _home_section_pages(request, home_pk, section_key, today):
+def _home_section_pages(request, home_pk, section_key, today, *, home, section):
     """The pages a home page section lists, looked up once per change of content (and per day)."""
-    home = HomePage.objects.get(pk=home_pk)
-    section = next(section for section in home_sections() if section.key == section_key)
     return list(section.pages(home))
 
 

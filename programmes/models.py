@@ -10,7 +10,6 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Page
 from wagtail.search import index
 
 from pompidou_site.api import StreamDocumentsField, TaxonomyField, by_country, by_parent, by_period_year
@@ -53,18 +52,15 @@ class ProgrammeIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        if self.pk is None:  # The preview of a page not saved yet: nothing to keep it under.
-            programmes = list(ProgrammePage.listed_below(self))
-        else:
-            programmes = _programmes_listed_below(request, self.pk)
+        programmes = _programmes_listed_below(request, self.pk, index=self)
         context["programmes"] = BasePage.with_current_renditions(programmes)
         return context
 
 
 @cached_until_content_changes
-def _programmes_listed_below(request, index_pk):
+def _programmes_listed_below(request, index_pk, *, index):
     """The programmes an index lists, with their taxonomy, looked up once per change of content."""
-    return list(ProgrammePage.listed_below(Page.objects.get(pk=index_pk)))
+    return list(ProgrammePage.listed_below(index))
 
 
 class ProgrammePage(RoutablePageMixin, PeriodMixin, BasePage):
