@@ -8,20 +8,29 @@ around it (tests/test_queries.py keeps the count at 8 or fewer).
 """
 
 import functools
+import logging
+from urllib.parse import urlparse
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import DisallowedHost
 from django.db import InterfaceError, OperationalError
 from django.db.models import Exists, Q
 from django.http import HttpRequest
 from django.utils import translation
+from django.utils.encoding import uri_to_iri
 
+from wagtail.contrib.redirects.middleware import RedirectMiddleware
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
+from wagtail.views import serve as wagtail_serve
 
 from .page_cache import cached_until_content_changes, generation, page_cache
+
+logger = logging.getLogger(__name__)
 
 ROUTE_ATTRIBUTE = "_wagtail_route_for_request"
 
@@ -41,6 +50,13 @@ def _site(request, port):
 def _site_settings(request, site_pk):
     model = apps.get_model("pompidou_site", "SiteSettings")
     return model.for_site(Site(pk=site_pk))
+
+
+@cached_until_content_changes
+def _site_root_paths(holder):
+    """Every site's root paths in every language, which Wagtail reads from the default cache (a
+    Redis round trip) the first time a request works out a page's address."""
+    return Site.get_site_root_paths()
 
 
 # ---- Routing ----------------------------------------------------------------------------------
@@ -105,6 +121,80 @@ def _prefill_route(request):
         setattr(request, ROUTE_ATTRIBUTE, RouteResult(page, args=(view, args, kwargs)))
     else:
         setattr(request, ROUTE_ATTRIBUTE, RouteResult(page))
+
+
+# ---- Addresses with no page ------------------------------------------------------------------
+
+
+@cached_until_content_changes
+def _page_tree(holder):
+    """Every page's url_path: (whether it is live, whether its type routes the paths below it).
+
+    What Wagtail's Page.route() reads, one slug at a time and one query each, in one query. A page
+    type that overrides route() (RoutablePageMixin: a programme's feeds, the calendar's filters)
+    decides for itself what lies below it, so the walk stops there.
+    """
+    routes_itself = {}
+    tree = {}
+    for url_path, live, content_type_id in Page.objects.values_list("url_path", "live", "content_type_id"):
+        if content_type_id not in routes_itself:
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            routes_itself[content_type_id] = model is None or model.route is not Page.route
+        tree[url_path] = (live, routes_itself[content_type_id])
+    return tree
+
+
+@cached_until_content_changes
+def _localized_root_path(request, site_pk):
+    """The url_path of the page Wagtail routes this language's addresses from (the site's root
+    page in the active language, as Page.route_for_request takes it)."""
+    site = getattr(request, "_wagtail_site", None)
+    return site.root_page.localized.url_path if site is not None and site.pk == site_pk else None
+
+
+def routes_to_no_page(request, path):
+    """Whether Wagtail would find no page at `path` (as its serve view takes it): True only when
+    sure, from the kept page tree, so that a missing address is a 404 with no query. Any doubt (a
+    page type that routes its own sub-paths on the way) leaves the answer to Wagtail.
+    """
+    root_path = _localized_root_path(request, request._wagtail_site.pk)
+    tree = _page_tree(None)
+    url_path = root_path
+    live, routes_itself = tree.get(url_path, (False, True))
+    for component in (component for component in path.split("/") if component):
+        if routes_itself:
+            return False
+        url_path += component + "/"
+        if url_path not in tree:
+            return True  # As Page.route(): no child with that slug.
+        live, routes_itself = tree[url_path]
+    return not live and not routes_itself
+
+
+@cached_until_content_changes
+def _redirect_paths(holder, site_pk):
+    """The old paths of the site's redirects (its own and those for every site), in one query."""
+    return frozenset(Redirect.get_for_site(Site(pk=site_pk)).values_list("old_path", flat=True))
+
+
+class KeptRedirectsMiddleware(RedirectMiddleware):
+    """Wagtail's redirects, looked up only for a missing address that one of them names.
+
+    Wagtail queries the redirects at every 404, which scanners send by the thousand; the paths
+    they start from are kept until the content changes (a redirect saved or deleted is a change),
+    so an address that no redirect names is answered with no query.
+    """
+
+    def process_response(self, request, response):
+        site = getattr(request, "_wagtail_site", None)
+        if response.status_code != 404 or site is None:
+            return super().process_response(request, response)
+        # The paths Wagtail's own lookup tries: as asked and decoded, with and without the query.
+        path = Redirect.normalise_path(request.get_full_path(), decode_unicode=False)
+        tried = {path, uri_to_iri(path), urlparse(path).path, uri_to_iri(urlparse(path).path)}
+        if tried.isdisjoint(_redirect_paths(request, site.pk)):
+            return response
+        return super().process_response(request, response)
 
 
 # ---- View restrictions ------------------------------------------------------------------------
@@ -229,23 +319,37 @@ class SharedLookupsMiddleware:
         if getattr(view_func, "__module__", "").split(".")[0] not in _installed_packages():
             return None
         try:
-            request._pompidou_route_prefilled = self._prefill(request)
+            request._pompidou_route_prefilled = self._prefill(request, view_func, view_args, view_kwargs)
         except (OperationalError, InterfaceError):
             # The database is down: the view will find out, and answer 503 (DatabaseUnavailableMiddleware).
-            for attribute in ("_wagtail_site", ROUTE_ATTRIBUTE):
+            for attribute in ("_wagtail_site", "_wagtail_cached_site_root_paths", ROUTE_ATTRIBUTE):
                 if hasattr(request, attribute):
                     delattr(request, attribute)
         return None
 
     @staticmethod
-    def _prefill(request):
+    def _prefill(request, view_func, view_args, view_kwargs):
         site = _site(request, request.get_port())
         request._wagtail_site = site
         if site is None:
             return False
+        try:
+            request._wagtail_cached_site_root_paths = _site_root_paths(None)
+        except Exception:  # Wagtail reads them from the default cache, which may be down
+            # and raise (Django's own Redis cache does): Wagtail asks again, if the page needs them.
+            logger.warning("The site root paths could not be read: left to Wagtail", exc_info=True)
         model = apps.get_model("pompidou_site", "SiteSettings")
         site_settings = _site_settings(request, site.pk)
         site_settings._request = request
         setattr(request, model.get_cache_attr_name(), site_settings)
         _prefill_route(request)
+        served_path = (view_args or (view_kwargs.get("path"),))[0]
+        if (
+            view_func is wagtail_serve
+            and served_path is not None
+            and not hasattr(request, ROUTE_ATTRIBUTE)
+            and routes_to_no_page(request, served_path)
+        ):
+            # Wagtail's serve() answers 404 at once for a route found to be None.
+            setattr(request, ROUTE_ATTRIBUTE, None)
         return hasattr(request, ROUTE_ATTRIBUTE)

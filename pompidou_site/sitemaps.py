@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
+from django.utils.timezone import template_localtime
 
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Locale, Page, Site
@@ -25,6 +27,45 @@ def alternate_links(versions):
     links = [{"lang_code": code, "location": url} for code, url in sorted(versions)]
     links += [{"lang_code": "x-default", "location": url} for code, url in versions if code == settings.LANGUAGE_CODE]
     return links
+
+
+class SitemapXml:
+    """Writes the sitemap as Django's own `sitemap.xml` template does, byte for byte, in place of it.
+
+    The template renders a loop of some seventy addresses and two hundred language alternates
+    through Django's template engine, which took most of the sitemap's time; the same XML written
+    here takes a tenth of it. Passed to Django's sitemap view as its `template_name`, which
+    TemplateResponse takes as a template when it is not a name (tests/test_sitemap.py compares
+    the two).
+    """
+
+    HEAD = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+    )
+    TAIL = "\n</urlset>\n"
+
+    def render(self, context=None, request=None):
+        return self.HEAD + "".join(self._url(url) for url in (context or {}).get("urlset", ())) + self.TAIL
+
+    @staticmethod
+    def _url(url):
+        parts = [f"<url><loc>{escape(url['location'])}</loc>"]
+        if url.get("lastmod"):
+            # As the template's `date:"Y-m-d"`: in the current time zone.
+            moment = template_localtime(url["lastmod"])
+            parts.append(f"<lastmod>{moment.year:04d}-{moment.month:02d}-{moment.day:02d}</lastmod>")
+        if url.get("changefreq"):
+            parts.append(f"<changefreq>{escape(url['changefreq'])}</changefreq>")
+        if url.get("priority"):
+            parts.append(f"<priority>{escape(url['priority'])}</priority>")
+        for alternate in url.get("alternates") or ():
+            parts.append(
+                f'<xhtml:link rel="alternate" hreflang="{escape(alternate["lang_code"])}"'
+                f' href="{escape(alternate["location"])}"/>'
+            )
+        parts.append("</url>")
+        return "".join(parts)
 
 
 class BilingualSitemap(Sitemap):

@@ -12,7 +12,7 @@ from pompidou_site.accounts.views import TwoFactorDeviceDeleteView, TwoFactorLog
 
 from . import download_statistics, views
 from .feeds import LatestUpdatesFeed
-from .sitemaps import BilingualSitemap, CountrySitemap
+from .sitemaps import BilingualSitemap, CountrySitemap, SitemapXml
 
 urlpatterns = [
     # Before the admin's own: two of wagtail-2fa's pages at the same addresses and names (pompidou_site.accounts.views).
@@ -28,7 +28,10 @@ urlpatterns = [
     path("health/live/", views.health_live, name="health_live"),
     path("health/ready/", views.health_ready, name="health_ready"),
     path(
-        "sitemap.xml", sitemap, {"sitemaps": {"pages": BilingualSitemap, "countries": CountrySitemap}}, name="sitemap"
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"pages": BilingualSitemap, "countries": CountrySitemap}, "template_name": SitemapXml()},
+        name="sitemap",
     ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),

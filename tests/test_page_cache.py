@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import PageViewRestriction
 
 from pompidou_site import page_cache
@@ -216,6 +217,68 @@ def test_the_not_found_page_is_rendered_once_per_language_and_change(client, sit
     response = get(client, "/en/no-such-page/")
     assert response.status_code == 404
     assert "404.html" in [template.name for template in response.templates]
+
+
+@pytest.mark.django_db
+def test_a_missing_address_costs_no_query(client, site_tree, settings):
+    """Whole pages not cached: Wagtail would look a missing address up slug by slug, then look for
+    a redirect; the page tree and the redirects' paths are kept until the content changes."""
+    settings.PAGE_CACHE_ENABLED = False
+    # The first missing address of each language fills what is kept (and the 404 page itself).
+    assert get(client, "/en/no-such-page/").status_code == 404
+    assert get(client, "/fr/no-such-page/").status_code == 404
+    for url in ("/en/another-missing-page/", "/fr/page-absente/", f"{site_tree.index.url}nothing/", "/en/a/b/c/"):
+        with CaptureQueriesContext(connection) as queries:
+            response = get(client, url)
+        assert response.status_code == 404, url
+        assert "Page not found" in response.content.decode() or "Page introuvable" in response.content.decode()
+        assert not queries.captured_queries, f"{url}: {[query['sql'] for query in queries.captured_queries]}"
+
+
+@pytest.mark.django_db
+def test_a_page_at_an_address_kept_as_missing_is_served_once_published(client, site_tree, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    assert get(client, "/en/annual-report/").status_code == 404
+    page = factories.StandardPageFactory(parent=site_tree.home, title="Annual report", slug="annual-report")
+    assert get(client, "/en/annual-report/").status_code == 200
+    page.unpublish()
+    assert get(client, "/en/annual-report/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_live_page_below_a_draft_is_served_as_wagtail_routes_it(client, site_tree, settings):
+    """Wagtail routes through a page that is not live to its live children: so do the kept paths."""
+    settings.PAGE_CACHE_ENABLED = False
+    draft = factories.StandardPageFactory(parent=site_tree.home, title="Our network", slug="network", live=False)
+    child = factories.StandardPageFactory(parent=draft, title="Contact", slug="contact")
+    assert get(client, "/en/network/").status_code == 404
+    response = get(client, "/en/network/contact/")
+    assert response.status_code == 200
+    assert child.title in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_redirect_is_followed_as_soon_as_it_is_saved(client, site_tree, settings, django_capture_on_commit_callbacks):
+    settings.PAGE_CACHE_ENABLED = False
+    assert get(client, "/en/old-programme/").status_code == 404
+    redirect = Redirect.objects.create(old_path="/en/old-programme", redirect_page=site_tree.programme)
+    for url in ("/en/old-programme/", "/en/old-programme/?from=newsletter"):
+        response = get(client, url)
+        assert response.status_code == 301, url
+        assert response["Location"].endswith(site_tree.programme.url)
+    redirect.delete()
+    assert get(client, "/en/old-programme/").status_code == 404
+
+    # Wagtail's own redirects, created in bulk (no signal) when a slug change is committed: the
+    # publish that commits it starts a new generation after them.
+    old_url = site_tree.programme.url
+    site_tree.programme.slug = "prisons"
+    with django_capture_on_commit_callbacks(execute=True):
+        site_tree.programme.save_revision().publish()
+    assert Redirect.objects.filter(old_path=old_url.rstrip("/")).exists()
+    response = get(client, old_url)
+    assert response.status_code == 301
+    assert response["Location"].endswith("/en/programmes/prisons/")
 
 
 def main_menu(client, url):

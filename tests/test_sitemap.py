@@ -8,9 +8,12 @@ import pytest
 from defusedxml.ElementTree import fromstring as parse_xml
 
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
 from wagtail.models import Page, PageViewRestriction
+
+from pompidou_site.sitemaps import SitemapXml
 
 from . import factories
 from .conftest import translate
@@ -124,3 +127,35 @@ def test_the_sitemap_does_not_query_once_per_page(client, site_tree):
         client.get("/sitemap.xml")
     assert len(sitemap(client)) > 20
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_sitemap_is_written_as_djangos_own_template_writes_it(settings):
+    """SitemapXml stands in for Django's sitemap.xml template: the same bytes for the same addresses."""
+    settings.TIME_ZONE = "Europe/Paris"
+    urlset = [
+        {
+            "location": "https://example.org/en/drugs-&-prisons/?a=1&b='2'",
+            # 23:30 UTC is the next day in Paris: the date is the one of the site's time zone.
+            "lastmod": datetime.datetime(2026, 5, 3, 23, 30, tzinfo=datetime.UTC),
+            "changefreq": "monthly",
+            "priority": 0.8,
+            "alternates": [
+                {"lang_code": "en", "location": "https://example.org/en/a/"},
+                {"lang_code": "fr", "location": "https://example.org/fr/<b>/"},
+                {"lang_code": "x-default", "location": "https://example.org/en/a/"},
+            ],
+        },
+        {
+            "location": "https://example.org/en/",
+            "lastmod": None,
+            "changefreq": None,
+            "priority": None,
+            "alternates": [],
+        },
+        {"location": "https://example.org/fr/", "lastmod": datetime.date(2010, 5, 3), "alternates": []},
+    ]
+    written = SitemapXml().render({"urlset": urlset})
+    assert written == render_to_string("sitemap.xml", {"urlset": urlset})
+    assert "<lastmod>2026-05-04</lastmod>" in written
+    assert parse_xml(written.encode()).tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
+    assert SitemapXml().render({"urlset": []}) == render_to_string("sitemap.xml", {"urlset": []})

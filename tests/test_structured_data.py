@@ -253,3 +253,19 @@ def test_drafts_and_private_pages_appear_in_no_tags(client, home, programme):
     factories.TrainingOutlinePageFactory(parent=programme, year=2017, title="Secret draft", live=False)
     html = client.get(programme.url).content.decode()
     assert "Secret draft" not in html
+
+
+def test_the_tags_follow_each_change_at_once(client, programme, settings):
+    """Whole pages not cached: a page's tags are worked out once per change of content, never kept past one."""
+    settings.PAGE_CACHE_ENABLED = False
+    assert head_of(client, programme.url).meta["og:title"] == [programme.standalone_title]
+    programme.title = "Drugs in Prisons, renewed"
+    programme.save_revision().publish()
+    head = head_of(client, programme.url)
+    assert head.meta["og:title"] == [ProgrammePage.objects.get(pk=programme.pk).standalone_title]
+    assert "Drugs in Prisons, renewed" in head.meta["og:title"][0]
+    site_settings = SiteSettings.for_site(programme.get_site())
+    site_settings.contact_email = "pompidou.group@example.org"
+    site_settings.save()
+    (organization,) = by_type(head_of(client, programme.url).json_ld)["Organization"]
+    assert organization["email"] == "pompidou.group@example.org"

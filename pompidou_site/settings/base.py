@@ -105,7 +105,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pompidou_site.middleware.ContentSecurityPolicyMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Wagtail's redirects, queried only for a missing address that a redirect names.
+    "pompidou_site.shared_lookups.KeptRedirectsMiddleware",
     "pompidou_site.middleware.AnonymousBodyLimitMiddleware",
 ]
 
@@ -564,6 +565,8 @@ PAGE_CACHE_INVALIDATING_MODELS = [
     "wagtailcore.Collection",
     "wagtailcore.Site",
     "wagtailcore.Locale",
+    # Looked up from kept paths at every missing address (KeptRedirectsMiddleware).
+    "wagtailredirects.Redirect",
     # The editors' picks the search page shows (not the search terms counted: Query, QueryDailyHits).
     "wagtailsearchpromotions.SearchPromotion",
 ]

@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from wagtail.models import Page
 
 from pompidou_site.models import SiteSettings
+from pompidou_site.page_cache import cached_until_content_changes
 from pompidou_site.structured_data import escaped_json, home_page_url, organization, sharing_tags
 
 from .language_tags import language_versions
@@ -35,6 +36,20 @@ def title_block(context):
 def sharing_metadata(context):
     """The Open Graph and Twitter card values of the page (or view), and its JSON-LD items, each
     already escaped for a <script> element."""
+    page = context.get("page")
+    if isinstance(page, Page) and page.pk is not None:
+        return _page_sharing_metadata(context, page.pk, page.url_path)
+    return _sharing_metadata(context)
+
+
+@cached_until_content_changes
+def _page_sharing_metadata(context, page_pk, url_path):
+    """A page's are the same at every request of it (its address, languages, breadcrumbs, image):
+    worked out once per change of content; a preview's afresh."""
+    return _sharing_metadata(context)
+
+
+def _sharing_metadata(context):
     page = context.get("page")
     request = context.get("request")
     canonical = canonical_url(context)
