@@ -9,10 +9,13 @@ from csp.middleware import CSPMiddleware, PolicyParts
 
 from django import db
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import NoReverseMatch, reverse
+
+from wagtail.models import Page
+from wagtail.views import serve as wagtail_serve
 
 from .log import request_id_from, request_id_var
 
@@ -163,3 +166,28 @@ class AnonymousBodyLimitMiddleware:
         except ValueError:
             return False
         return length > settings.ANONYMOUS_MAX_BODY_SIZE
+
+
+class PageMethodMiddleware:
+    """Answers a method that the page asked for does not take with 405 and the methods it does
+    take, before the CSRF check: only form pages take a POST, and a POST to any other page (a
+    robot's, mostly) would otherwise meet the CSRF check first and be told that "the form has
+    expired" on a page that has none. A POST to an address with no page is a 404.
+    """
+
+    METHODS_WITHOUT_CSRF_CHECK = ("GET", "HEAD", "OPTIONS", "TRACE")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method in self.METHODS_WITHOUT_CSRF_CHECK or view_func is not wagtail_serve:
+            return None
+        # Routed once: Wagtail's serve() reads the route kept on the request.
+        route = Page.route_for_request(request, (view_args or (view_kwargs.get("path", ""),))[0])
+        if route is None:
+            raise Http404
+        return route.page.check_request_method(request)

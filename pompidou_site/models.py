@@ -1,6 +1,7 @@
 """What every section of the site shares: media models, taxonomy, settings and the base page."""
 
 import logging
+from http import HTTPMethod
 from smtplib import SMTPException
 
 from django.conf import settings
@@ -452,6 +453,9 @@ class BasePage(Page):
     class Meta:
         abstract = True
 
+    # Pages are read: a POST (or PUT, DELETE...) to a page without a form is answered 405 with the
+    # methods it takes (middleware.PageMethodMiddleware), never a form error. Form pages add POST.
+    allowed_http_methods = [HTTPMethod.GET, HTTPMethod.HEAD, HTTPMethod.OPTIONS]
     # What a reader calls this kind of page, in search results; its verbose name if not set.
     type_label = None
     # Whether a publication of this kind of page is news for the feeds' subscribers (the
@@ -697,6 +701,7 @@ class FeedbackFormPage(EmailFormMixin, FormMixin, BasePage):
 
     type_label = _("Form")
     page_description = _("A form for visitors to write to the secretariat, such as to report a problem.")
+    allowed_http_methods = [*BasePage.allowed_http_methods, HTTPMethod.POST]
     form_builder = FeedbackFormBuilder
     body = StreamField(body_blocks(), blank=True, verbose_name=_("body"), help_text=BODY_HELP)
     thank_you_text = models.TextField(

@@ -14,10 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from wagtail.contrib.forms.models import FormSubmission
-from wagtail.models import Collection
+from wagtail.models import Collection, Page
 
 from pompidou_site.forms import started_token
 from pompidou_site.models import CustomDocument, CustomImage, FeedbackFormPage
+from programmes.models import ProgrammePage
 
 
 def directives(response):
@@ -391,6 +392,21 @@ def test_a_post_without_csrf_token_gets_the_403_page(seeded):
     assert response.status_code == 403
     assert "The form has expired" in response.content.decode()
     assert not FormSubmission.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_post_to_a_page_without_a_form_is_refused_with_405_not_a_form_error(seeded):
+    client = Client(enforce_csrf_checks=True)
+    page = Page.objects.live().type(ProgrammePage).filter(locale__language_code="en").first()
+    for method in (client.post, client.put, client.delete):
+        response = method(page.url, {"what_went_wrong": "x"})
+        assert response.status_code == 405, method
+        assert response["Allow"] == "GET, HEAD, OPTIONS"
+    assert client.post("/en/no-such-page/", {"x": "1"}).status_code == 404
+    # The form pages still take theirs (and without a token, the form has expired).
+    response = client.post(report_form().url, {"what_went_wrong": "x"})
+    assert response.status_code == 403
+    assert "The form has expired" in response.content.decode()
 
 
 @pytest.mark.django_db

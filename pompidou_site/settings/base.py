@@ -100,6 +100,8 @@ MIDDLEWARE = [
     # The Wagtail site, its settings and the page's route from the cache (pompidou_site/shared_lookups.py).
     "pompidou_site.shared_lookups.SharedLookupsMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check: a POST to a page that takes none is a 405, not "the form has expired".
+    "pompidou_site.middleware.PageMethodMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
