@@ -38,7 +38,7 @@ from django.utils.http import http_date
 
 from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.models import Page
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from .http_caching import preferred_encoding
 
@@ -279,7 +279,9 @@ def cached_until_content_changes(function):
             host = request.get_host() if request is not None else ""
         except DisallowedHost:
             return None
-        raw = f"{name}|{translation.get_language()}|{host}|{'|'.join(map(str, args))}"
+        # The scheme too: absolute addresses (canonical, sharing tags) are written with it.
+        scheme = request.scheme if request is not None else ""
+        raw = f"{name}|{translation.get_language()}|{scheme}|{host}|{'|'.join(map(str, args))}"
         return f"fragment:{generation(request)}:{hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()}"
 
     @functools.wraps(function)
@@ -434,7 +436,22 @@ def _after_migrate(**kwargs):
 
 def connect_receivers():
     post_migrate.connect(_after_migrate, dispatch_uid="pompidou_site.page_cache.post_migrate")
-    for signal in (page_published, page_unpublished, post_page_move):
+    if apps.is_installed("wagtail.contrib.redirects"):
+        # Wagtail creates the redirects of a moved page, or of a new slug, in receivers of these
+        # signals, in bulk (no signal of their own) and outside the transaction: ours must run
+        # after them, or a 404 served in between would keep the redirects' old paths without
+        # them. Connected here first, they keep their place when their app connects them again
+        # (a receiver is connected once), and ours come after.
+        from wagtail.contrib.redirects.signal_handlers import (
+            autocreate_redirects_on_page_move,
+            autocreate_redirects_on_slug_change,
+        )
+
+        post_page_move.connect(autocreate_redirects_on_page_move)
+        page_slug_changed.connect(autocreate_redirects_on_slug_change)
+    # page_slug_changed also follows the update of the descendants' addresses, which a page's
+    # own post_save comes before.
+    for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
         signal.connect(content_changed, dispatch_uid=f"pompidou_site.page_cache.{signal!r}")
     post_save.connect(_on_save_or_delete, dispatch_uid="pompidou_site.page_cache.post_save")
     post_delete.connect(_on_save_or_delete, dispatch_uid="pompidou_site.page_cache.post_delete")

@@ -55,7 +55,12 @@ def _site_settings(request, site_pk):
 @cached_until_content_changes
 def _site_root_paths(holder):
     """Every site's root paths in every language, which Wagtail reads from the default cache (a
-    Redis round trip) the first time a request works out a page's address."""
+    Redis round trip) the first time a request works out a page's address.
+
+    Read from the database, not from Wagtail's cache: a site or root page saved outside a
+    transaction starts a new generation before Wagtail clears its own copy.
+    """
+    Site.clear_site_root_paths_cache()
     return Site.get_site_root_paths()
 
 

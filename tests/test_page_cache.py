@@ -281,6 +281,29 @@ def test_a_redirect_is_followed_as_soon_as_it_is_saved(client, site_tree, settin
     assert response["Location"].endswith("/en/programmes/prisons/")
 
 
+@pytest.mark.django_db
+def test_a_moved_pages_old_address_redirects_though_a_404_was_served_during_the_move(
+    client, site_tree, settings, monkeypatch
+):
+    """Wagtail creates a moved page's redirects after the move, in bulk and with no signal: a
+    missing address served in between must not leave the redirects' paths kept without them."""
+    settings.PAGE_CACHE_ENABLED = False
+    from wagtail.contrib.redirects import signal_handlers
+
+    create_redirects = signal_handlers.create_redirects
+
+    def visited_while_moving(*args, **kwargs):
+        assert get(client, "/en/wp-login.php/").status_code == 404
+        return create_redirects(*args, **kwargs)
+
+    monkeypatch.setattr(signal_handlers, "create_redirects", visited_while_moving)
+    old_url = site_tree.standard_page.url
+    site_tree.standard_page.move(site_tree.index, pos="last-child")
+    response = get(client, old_url)
+    assert response.status_code == 301
+    assert response["Location"].endswith(f"{site_tree.index.url}{site_tree.standard_page.slug}/")
+
+
 def main_menu(client, url):
     return get(client, url).content.decode().split('id="main-nav-list"')[1].split("</ul>")[0]
 
