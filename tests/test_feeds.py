@@ -125,6 +125,31 @@ def test_pages_announce_their_feeds_in_the_head(client, site_tree):
     }
 
 
+def visible_feed_links(client, url):
+    """The links to feeds a visitor sees in the page's body: (link text, address)."""
+    body = BeautifulSoup(client.get(url).content, "html.parser").body
+    return {(link.get_text(" ", strip=True), link["href"]) for link in body.find_all("a", type="application/rss+xml")}
+
+
+def test_visitors_see_a_link_to_the_feeds(client, french_tree):
+    """Not only for feed readers (the <head>): the footer offers the site's feed on every page, and
+    a programme its own, each in the page's language and named so that it reads on its own."""
+    site_wide = ("Latest updates (RSS feed)", "/en/feed/")
+    assert visible_feed_links(client, french_tree.home.url) == {site_wide}
+    programme = french_tree.programme
+    assert visible_feed_links(client, programme.url) == {
+        site_wide,
+        (f"Latest updates of {programme.title} (RSS feed)", f"{programme.url}feed/"),
+    }
+    programme_fr = french_tree.programme_fr
+    assert visible_feed_links(client, programme_fr.url) == {
+        ("Dernières mises à jour (flux RSS)", "/fr/flux/"),
+        ("Dernières mises à jour de «\u202fDrogues en prison\u202f» (flux RSS)", f"{programme_fr.url}feed/"),
+    }
+    for _text, address in visible_feed_links(client, programme_fr.url):
+        parse(client.get(address), "rss20")
+
+
 def test_drafts_and_private_pages_are_in_no_feed(client, site_tree):
     factories.CountryProjectPageFactory(parent=site_tree.programme, title="Draft project", live=False)
     private = factories.TrainingOutlinePageFactory(parent=site_tree.programme, title="Private outline", year=2013)
