@@ -10,6 +10,7 @@ from defusedxml.ElementTree import fromstring as parse_xml
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from wagtail.models import Page, PageViewRestriction
 
@@ -40,13 +41,22 @@ def sitemap(client):
     return urls
 
 
+def local_date(moment):
+    """The date of `moment` in the site's time zone (Strasbourg's), as the sitemap gives it."""
+    return timezone.localtime(moment).date().isoformat()
+
+
 def test_every_url_has_a_last_modified_date(client, site_tree):
+    # Published at 23:30 UTC: already the next day in Strasbourg, the site's time zone, whose
+    # dates the site gives everywhere.
+    published = datetime.datetime(2026, 5, 3, 23, 30, tzinfo=datetime.UTC)
+    Page.objects.filter(pk=site_tree.programme.pk).update(last_published_at=published)
     urls = sitemap(client)
     assert urls
     for location, url in urls.items():
         assert url["lastmod"], f"{location} has no lastmod"
         datetime.date.fromisoformat(url["lastmod"])
-    assert urls[site_tree.programme.get_full_url()]["lastmod"] == f"{site_tree.programme.last_published_at:%Y-%m-%d}"
+    assert urls[site_tree.programme.get_full_url()]["lastmod"] == "2026-05-04"
 
 
 def test_every_public_page_is_listed(client, site_tree):
@@ -79,8 +89,8 @@ def test_country_pages_are_listed_in_each_language_their_pages_are_in(client, si
     latest_en = max(
         page.last_published_at for page in (site_tree.programme, site_tree.country_project, site_tree.training_outline)
     )
-    assert urls[english]["lastmod"] == f"{latest_en:%Y-%m-%d}"
-    assert urls[french]["lastmod"] == f"{site_tree.programme_fr.last_published_at:%Y-%m-%d}"
+    assert urls[english]["lastmod"] == local_date(latest_en)
+    assert urls[french]["lastmod"] == local_date(site_tree.programme_fr.last_published_at)
     # Romania is named by English pages only (and a country no page names is not listed at all).
     assert f"{root}/en/countries/RO/" in urls
     assert f"{root}/fr/pays/RO/" in urls  # The French programme names it too.
