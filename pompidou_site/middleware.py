@@ -2,6 +2,7 @@
 unreachable, the Content Security Policy for each part of the site, and a cap on what an anonymous
 visitor may post."""
 
+import functools
 import logging
 import time
 
@@ -12,7 +13,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template import loader
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_urlconf, reverse
 
 from wagtail.models import Page
 from wagtail.views import serve as wagtail_serve
@@ -117,10 +118,17 @@ class DatabaseUnavailableMiddleware:
 
 def is_admin(request):
     """Whether the request is for Wagtail's admin (False under a URLconf without it)."""
+    prefix = _admin_prefix(getattr(request, "urlconf", None) or get_urlconf() or settings.ROOT_URLCONF)
+    return prefix is not None and request.path_info.startswith(prefix)
+
+
+@functools.lru_cache(maxsize=8)
+def _admin_prefix(urlconf):
+    # Worked out once per URLconf: reverse() costs as much as the rest of the CSP middleware.
     try:
-        return request.path_info.startswith(reverse("wagtailadmin_home"))
+        return reverse("wagtailadmin_home", urlconf=urlconf)
     except NoReverseMatch:
-        return False
+        return None
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
