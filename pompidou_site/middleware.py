@@ -19,6 +19,7 @@ from wagtail.models import Page
 from wagtail.views import serve as wagtail_serve
 
 from .log import request_id_from, request_id_var
+from .shared_lookups import served_path
 
 try:  # The PostgreSQL driver's own errors, should one escape Django's wrapping.
     import psycopg
@@ -195,7 +196,7 @@ class PageMethodMiddleware:
         if request.method in self.METHODS_WITHOUT_CSRF_CHECK or view_func is not wagtail_serve:
             return None
         # Routed once: Wagtail's serve() reads the route kept on the request.
-        route = Page.route_for_request(request, (view_args or (view_kwargs.get("path", ""),))[0])
+        route = Page.route_for_request(request, served_path(view_args, view_kwargs) or "")
         if route is None:
             raise Http404
         return route.page.check_request_method(request)

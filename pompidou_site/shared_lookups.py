@@ -153,8 +153,12 @@ def _page_tree(holder):
 def _localized_root_path(request, site_pk):
     """The url_path of the page Wagtail routes this language's addresses from (the site's root
     page in the active language, as Page.route_for_request takes it)."""
-    site = getattr(request, "_wagtail_site", None)
-    return site.root_page.localized.url_path if site is not None and site.pk == site_pk else None
+    return request._wagtail_site.root_page.localized.url_path
+
+
+def served_path(view_args, view_kwargs):
+    """The path Wagtail's serve view is given (a positional argument in wagtail.urls), or None."""
+    return (view_args or (view_kwargs.get("path"),))[0]
 
 
 def routes_to_no_page(request, path):
@@ -348,12 +352,12 @@ class SharedLookupsMiddleware:
         site_settings._request = request
         setattr(request, model.get_cache_attr_name(), site_settings)
         _prefill_route(request)
-        served_path = (view_args or (view_kwargs.get("path"),))[0]
+        path = served_path(view_args, view_kwargs)
         if (
             view_func is wagtail_serve
-            and served_path is not None
+            and path is not None
             and not hasattr(request, ROUTE_ATTRIBUTE)
-            and routes_to_no_page(request, served_path)
+            and routes_to_no_page(request, path)
         ):
             # Wagtail's serve() answers 404 at once for a route found to be None.
             setattr(request, ROUTE_ATTRIBUTE, None)

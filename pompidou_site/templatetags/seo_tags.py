@@ -44,8 +44,8 @@ def sharing_metadata(context):
 
 @cached_until_content_changes
 def _page_sharing_metadata(context, page_pk, url_path):
-    """A page's are the same at every request of it (its address, languages, breadcrumbs, image):
-    worked out once per change of content; a preview's afresh."""
+    """A page's sharing tags are the same at every request of it (its address, languages,
+    breadcrumbs, image): worked out once per change of content; a preview's afresh."""
     return _sharing_metadata(context)
 
 
